@@ -1,0 +1,77 @@
+/**
+ * `outguard held`, `outguard release ID`, `outguard discard ID`.
+ */
+import { discardHeld, releaseHeld, type HeldActionDeps, type HeldActionResult } from '../approvals/held.js';
+import type { MessageRecord } from '../store/index.js';
+import { CliError, commandLogger, settings, storeFrom } from './runtime.js';
+
+const HELD_LIST_LIMIT = 10_000;
+
+export async function heldCommand(options: { json?: boolean }): Promise<void> {
+  const { config } = settings();
+  const store = await storeFrom(config, commandLogger(config));
+  try {
+    const held = await store.listMessages({ state: 'held', limit: HELD_LIST_LIMIT });
+    if (options.json) {
+      process.stdout.write(JSON.stringify(held.map(heldSummary), null, 2) + '\n');
+      return;
+    }
+    if (held.length === 0) {
+      process.stdout.write('no held messages\n');
+      return;
+    }
+    for (const m of held) {
+      process.stdout.write(
+        `${m.id}  ${m.queueId ?? '-'}  ${m.receivedAt.toISOString()}  ${m.sender || '<>'} -> ` +
+          `${m.recipients.join(',')}  rule=${m.ruleId ?? 'default'}  ${m.reason}  "${m.subject}"\n`,
+      );
+    }
+  } finally {
+    await store.close();
+  }
+}
+
+function heldSummary(m: MessageRecord) {
+  return {
+    id: m.id,
+    queueId: m.queueId,
+    receivedAt: m.receivedAt.toISOString(),
+    sender: m.sender,
+    recipients: m.recipients,
+    subject: m.subject,
+    rule: m.ruleId,
+    reason: m.reason,
+    findings: m.findings.map((f) => ({ type: f.type, masked: f.masked, location: f.location })),
+  };
+}
+
+export function releaseCommand(id: string, options: { actor: string }): Promise<void> {
+  return decide(id, (deps) => releaseHeld(deps, id, { actor: `cli:${options.actor}` }), 'released');
+}
+
+export function discardCommand(id: string, options: { actor: string; reason?: string }): Promise<void> {
+  return decide(
+    id,
+    (deps) =>
+      discardHeld(deps, id, { actor: `cli:${options.actor}`, ...(options.reason ? { reason: options.reason } : {}) }),
+    'discarded',
+  );
+}
+
+async function decide(
+  id: string,
+  action: (deps: HeldActionDeps) => Promise<HeldActionResult>,
+  done: string,
+): Promise<void> {
+  const { config } = settings();
+  const logger = commandLogger(config);
+  const store = await storeFrom(config, logger);
+  try {
+    const postfix = { configDir: config.postfix.configDir, commandDir: config.postfix.commandDir };
+    const result = await action({ store, postfix, logger });
+    if (!result.ok) throw new CliError(`${id}: ${result.detail}`);
+    process.stdout.write(`${result.record.id} (${result.record.queueId}) ${done}: ${result.detail}\n`);
+  } finally {
+    await store.close();
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * `outguard scan [--json] [--policy FILE] FILE.eml` — the milter's pipeline on a file.
+ *
+ * Needs no Postfix and no store: it prints what the milter would decide and why, with masked
+ * findings only.
+ */
+import { readFile } from 'node:fs/promises';
+import { inspectMessage, type Inspection } from '../engine/inspect.js';
+import { CliError, policyFrom, settings } from './runtime.js';
+
+export interface ScanOptions {
+  json?: boolean;
+  policy?: string;
+}
+
+export async function scanCommand(file: string, options: ScanOptions): Promise<void> {
+  const { config } = settings();
+  const policy = policyFrom(config, options.policy);
+  let raw: Buffer;
+  try {
+    raw = await readFile(file);
+  } catch (err) {
+    throw new CliError(`cannot read ${file}: ${(err as Error).message}`, 2);
+  }
+  const inspection = await inspectMessage(raw, { policy });
+  const report = scanReport(file, raw.length, inspection);
+  process.stdout.write(options.json ? JSON.stringify(report, null, 2) + '\n' : humanReport(report));
+}
+
+export function scanReport(file: string, size: number, inspection: Inspection) {
+  const { decision, extracted } = inspection;
+  return {
+    file,
+    size,
+    action: decision.action,
+    rule: decision.ruleId,
+    reason: decision.reason,
+    inspected: !inspection.problems.some((p) => p.code === 'unparseable'),
+    subject: inspection.maskedSubject,
+    messageId: extracted.messageId,
+    counts: decision.countsByType,
+    findings: inspection.findings.map((f) => ({
+      type: f.type,
+      masked: f.masked,
+      location: f.location,
+      confidence: f.confidence,
+      start: f.start,
+      end: f.end,
+    })),
+    problems: inspection.problems,
+    attachments: extracted.attachments,
+  };
+}
+
+function humanReport(report: ReturnType<typeof scanReport>): string {
+  const lines = [
+    `${report.file}: ${report.action}${report.rule ? ` (rule ${report.rule}: ${report.reason})` : ''}`,
+  ];
+  if (!report.inspected) lines.push('  could not inspect: the message could not be parsed');
+  for (const f of report.findings) lines.push(`  ${f.type}\t${f.masked}\t${f.confidence}\t${f.location}`);
+  for (const p of report.problems) lines.push(`  problem ${p.code} at ${p.location}: ${p.detail}`);
+  return lines.join('\n') + '\n';
+}

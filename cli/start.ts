@@ -1,0 +1,79 @@
+/**
+ * `outguard start` — the milter and the web service in one process, on the embedded default
+ * (SQLite under the data folder) unless DATABASE_URL points at PostgreSQL.
+ *
+ * SIGHUP re-reads the policy (a bad file is logged and the old policy stays); SIGTERM and SIGINT
+ * stop accepting, let in-flight messages finish, then close the store.
+ */
+import { createServer, type Server } from 'node:http';
+import { once } from 'node:events';
+import { createAdminApp } from '../admin/app.js';
+import { formatListen, parseListen, type ListenAddress } from '../config/listen.js';
+import type { Config } from '../config/schema.js';
+import { createMilterHandler } from '../engine/milter-handler.js';
+import { createLogger, type Logger } from '../log/logger.js';
+import { startMilterServer } from '../milter/index.js';
+import type { Policy } from '../policies/types.js';
+import { policyFrom, settings, storeFrom } from './runtime.js';
+
+export async function startCommand(): Promise<void> {
+  const { config, file } = settings();
+  const logger = createLogger({ level: config.log.level });
+  let policy = policyFrom(config);
+  const store = await storeFrom(config, logger);
+  const milterAddress = parseListen(config.milter.listen);
+  const milter = await startMilterServer({
+    listen: milterAddress,
+    handler: createMilterHandler({ store, policy: () => policy, logger, settings: config.milter }),
+    logger,
+    maxPacketBytes: config.milter.maxPacketBytes,
+    maxMessageBytes: config.milter.maxMessageBytes,
+    progressIntervalMs: config.milter.progressIntervalMs,
+  });
+  const app = createAdminApp({
+    store,
+    logger,
+    status: () => ({ milter: formatListen(milter.address), milterConnections: milter.connectionCount }),
+  });
+  const web = await listenHttp(createServer(app), parseListen(config.web.listen, { allowBare: true }));
+  logger.info('outguard started', {
+    milter: formatListen(milter.address),
+    web: config.web.listen,
+    store: store.dialect,
+    dataDir: config.dataDir,
+    config: file ?? '(defaults)',
+    policy: config.policyFile ?? '(shipped default)',
+  });
+
+  process.on('SIGHUP', () => {
+    policy = reloadPolicy(config, policy, logger);
+  });
+  const stop = async (signal: string) => {
+    logger.info('outguard stopping', { signal });
+    web.close();
+    await milter.close();
+    await store.close();
+    logger.info('outguard stopped');
+  };
+  await Promise.race([once(process, 'SIGTERM'), once(process, 'SIGINT')]).then(([signal]) =>
+    stop(String(signal ?? 'signal')),
+  );
+}
+
+function reloadPolicy(config: Config, current: Policy, logger: Logger): Policy {
+  try {
+    const next = policyFrom(config);
+    logger.info('policy reloaded', { rules: next.rules.length });
+    return next;
+  } catch (err) {
+    logger.warn('policy reload refused, keeping the previous policy', { err: (err as Error).message });
+    return current;
+  }
+}
+
+async function listenHttp(server: Server, address: ListenAddress): Promise<Server> {
+  if (address.kind === 'unix') server.listen(address.path);
+  else server.listen(address.port, address.host);
+  await once(server, 'listening');
+  return server;
+}

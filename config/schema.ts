@@ -1,0 +1,103 @@
+/**
+ * Every setting Outguard reads, declared once with its type, default and meaning.
+ *
+ * Layering (later wins): these defaults, then the YAML config file, then the environment
+ * variables listed in `config/load.ts`. Unknown keys are refused, so a typo is an error at start
+ * rather than a setting silently ignored.
+ */
+import { z } from 'zod';
+import { parseListen } from './listen.js';
+
+const milterListen = z.string().superRefine((value, ctx) => {
+  try {
+    parseListen(value);
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: (err as Error).message });
+  }
+});
+
+const webListen = z.string().superRefine((value, ctx) => {
+  try {
+    parseListen(value, { allowBare: true });
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: (err as Error).message });
+  }
+});
+
+export const configSchema = z
+  .object({
+    /** Folder for the SQLite store, the store key and runtime files. Created at start. */
+    dataDir: z.string().min(1).default('./data'),
+    /**
+     * `postgres://…` puts the store on PostgreSQL (several relays sharing one database);
+     * unset means SQLite in `dataDir`.
+     */
+    databaseUrl: z.string().regex(/^postgres(ql)?:\/\//, 'must start with postgres://').optional(),
+    /** Path of the policy YAML; unset means the shipped `policies/default.yaml`. */
+    policyFile: z.string().min(1).optional(),
+    log: z
+      .object({
+        level: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
+      })
+      .strict()
+      .prefault({}),
+    milter: z
+      .object({
+        /** Where Postfix connects: `inet:HOST:PORT` or `unix:/PATH`. */
+        listen: milterListen.default('inet:127.0.0.1:10030'),
+        /**
+         * Largest message we buffer for inspection. Larger mail is held, not passed: we cannot
+         * vouch for what we did not read. 64 MiB is six times Postfix's default
+         * message_size_limit (10,240,000 bytes).
+         */
+        maxMessageBytes: z.number().int().min(65536).default(64 * 1024 * 1024),
+        /**
+         * How often we tell Postfix "still working" during a scan. Each progress packet restarts
+         * Postfix's milter_content_timeout (300 s by default), so anything well below it works.
+         */
+        progressIntervalMs: z.number().int().min(100).max(60000).default(5000),
+        /**
+         * Longest a scan may take before we give up on it and answer `onError`. Kept below
+         * Postfix's smtpd_timeout so the client is answered before it gives up.
+         */
+        scanTimeoutMs: z.number().int().min(1000).default(120000),
+        /**
+         * What Postfix is told when Outguard cannot decide (internal error, timeout):
+         * `tempfail` makes the client retry later; `quarantine` holds the message. Never accept.
+         */
+        onError: z.enum(['tempfail', 'quarantine']).default('tempfail'),
+        /** Largest milter packet we accept; Postfix sends at most 65,535 body bytes per packet. */
+        maxPacketBytes: z.number().int().min(65536).max(16 * 1024 * 1024).default(1024 * 1024),
+      })
+      .strict()
+      .prefault({}),
+    web: z
+      .object({
+        /** Where the web service listens: `HOST:PORT`. */
+        listen: webListen.default('127.0.0.1:10031'),
+      })
+      .strict()
+      .prefault({}),
+    postfix: z
+      .object({
+        /** Postfix configuration directory, passed as `-c` to postqueue/postsuper/postconf. */
+        configDir: z.string().min(1).optional(),
+        /** Folder holding postqueue, postsuper and postconf. */
+        commandDir: z.string().min(1).default('/usr/sbin'),
+      })
+      .strict()
+      .prefault({}),
+    approval: z
+      .object({
+        /**
+         * Hours a held message waits for a decision. `outguard doctor` checks it against
+         * Postfix's maximal_queue_lifetime.
+         */
+        expiryHours: z.number().positive().max(24 * 30).default(72),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+
+export type Config = z.infer<typeof configSchema>;

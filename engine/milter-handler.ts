@@ -1,0 +1,145 @@
+/**
+ * The milter's end-of-message decision: inspect, record, answer Postfix.
+ *
+ * Fail closed. The only way a message leaves with an accept is a completed inspection whose
+ * decision is accept or monitor and whose record was written. Anything else that goes wrong
+ * (an exception, a scan past its time budget, a store that cannot write) answers
+ * `milter.onError`: tempfail (the client retries) or quarantine (Postfix holds the mail).
+ */
+import type { Config } from '../config/schema.js';
+import { NOQUEUE, type Logger } from '../log/logger.js';
+import type { EomVerdict, HeaderEdit, MessageEnvelope, MilterHandler } from '../milter/types.js';
+import type { Action, Policy } from '../policies/types.js';
+import { newMessageId, type MessageState, type Store } from '../store/index.js';
+import { inspectMessage, type Inspection } from './inspect.js';
+import { buildRecord } from './message-record.js';
+
+export interface MilterHandlerDeps {
+  readonly store: Store;
+  /** Read at each message, so a reloaded policy applies to the next mail. */
+  readonly policy: () => Policy;
+  readonly logger: Logger;
+  readonly settings: Pick<Config['milter'], 'scanTimeoutMs' | 'onError'>;
+}
+
+export const STATE_FOR_ACTION: Record<Action, MessageState> = {
+  accept: 'accepted',
+  monitor: 'monitored',
+  hold: 'held',
+  block: 'rejected',
+};
+
+export function createMilterHandler(deps: MilterHandlerDeps): MilterHandler {
+  return {
+    async onEndOfMessage(envelope) {
+      const id = newMessageId();
+      const log = deps.logger.child({ qid: envelope.queueId ?? NOQUEUE, mid: id, phase: 'eom' });
+      const started = Date.now();
+      try {
+        const inspection = await withTimeout(
+          inspectMessage(envelope.raw, { policy: deps.policy(), truncated: envelope.truncated }),
+          deps.settings.scanTimeoutMs,
+        );
+        const action = inspection.decision.action;
+        await deps.store.recordMessage(buildRecord(id, envelope, inspection, STATE_FOR_ACTION[action]));
+        if (action === 'hold') await deps.store.saveRawCopy(id, envelope.raw);
+        logVerdict(log, inspection, envelope, Date.now() - started);
+        return verdictFor(id, inspection);
+      } catch (err) {
+        return failClosed(deps, log, id, envelope, err);
+      }
+    },
+  };
+}
+
+function verdictFor(id: string, inspection: Inspection): EomVerdict {
+  const { decision } = inspection;
+  const headers: HeaderEdit[] = [
+    { op: 'add', name: 'X-Outguard-Id', value: id },
+    { op: 'add', name: 'X-Outguard-Verdict', value: `${decision.action}; rule=${decision.ruleId ?? 'default'}` },
+  ];
+  switch (decision.action) {
+    case 'accept':
+    case 'monitor':
+      return { kind: 'accept', headers };
+    case 'hold':
+      return { kind: 'quarantine', reason: `outguard hold rule=${decision.ruleId ?? 'default'} id=${id}`, headers };
+    case 'block':
+      return {
+        kind: 'reject',
+        reply: {
+          code: 550,
+          enhanced: '5.7.1',
+          text: `${decision.reply?.en ?? 'Message blocked by the outbound data-loss policy'} (rule ${decision.ruleId ?? 'default'}, ref ${id})`,
+        },
+      };
+  }
+}
+
+async function failClosed(
+  deps: MilterHandlerDeps,
+  log: Logger,
+  id: string,
+  envelope: MessageEnvelope,
+  err: unknown,
+): Promise<EomVerdict> {
+  const onError = deps.settings.onError;
+  log.error('inspection failed', { err: errorText(err), outcome: onError });
+  if (onError === 'quarantine') {
+    // The hold is only safe to rely on if someone can find the message later: keep its raw copy.
+    try {
+      await deps.store.recordMessage(buildFailureRecord(id, envelope, err, 'held'));
+      await deps.store.saveRawCopy(id, envelope.raw);
+    } catch (storeErr) {
+      log.error('cannot record held message', { err: errorText(storeErr) });
+    }
+    return { kind: 'quarantine', reason: `outguard hold: could not inspect id=${id}` };
+  }
+  try {
+    await deps.store.recordMessage(buildFailureRecord(id, envelope, err, 'tempfailed'));
+  } catch (storeErr) {
+    log.error('cannot record tempfailed message', { err: errorText(storeErr) });
+  }
+  return {
+    kind: 'tempfail',
+    reply: { code: 451, enhanced: '4.7.1', text: `Outbound inspection unavailable, try again later (ref ${id})` },
+  };
+}
+
+function buildFailureRecord(id: string, envelope: MessageEnvelope, err: unknown, state: MessageState) {
+  return buildRecord(id, envelope, null, state, errorText(err));
+}
+
+function logVerdict(log: Logger, inspection: Inspection, envelope: MessageEnvelope, ms: number): void {
+  const { decision } = inspection;
+  log.info('verdict', {
+    action: decision.action,
+    rule: decision.ruleId ?? 'default',
+    reason: decision.reason,
+    counts: decision.countsByType,
+    problems: inspection.problems.map((p) => p.code),
+    size: envelope.raw.length,
+    rcpts: envelope.recipients.length,
+    ms,
+  });
+}
+
+class ScanTimeoutError extends Error {
+  override readonly name = 'ScanTimeoutError';
+}
+
+async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new ScanTimeoutError(`scan exceeded ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+}

@@ -1,0 +1,202 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import iconv from 'iconv-lite';
+import { REPO_ROOT, runOutguard, startOutguard, type OutguardDaemon } from './support/outguard-process.js';
+
+const RRN = '900101-1234568';
+const CARD = '4111 1111 1111 1111';
+const work = mkdtempSync(path.join(tmpdir(), 'og-cli-'));
+
+function mailFile(name: string, subject: string, body: string, charset = 'utf-8'): string {
+  const encoded = iconv.encode(body, charset).toString('base64');
+  const raw = [
+    'From: =?UTF-8?B?' + Buffer.from('홍길동').toString('base64') + '?= <hong@corp.example>',
+    'To: partner@outside.example',
+    `Subject: =?UTF-8?B?${Buffer.from(subject).toString('base64')}?=`,
+    'Message-ID: <cli-test@corp.example>',
+    'MIME-Version: 1.0',
+    `Content-Type: text/plain; charset=${charset}`,
+    'Content-Transfer-Encoding: base64',
+    '',
+    encoded,
+    '',
+  ].join('\r\n');
+  const file = path.join(work, name);
+  writeFileSync(file, raw);
+  return file;
+}
+
+describe('outguard scan', () => {
+  it('should hold a mail carrying a resident number and show it masked only', async () => {
+    const file = mailFile('rrn.eml', '급여 자료', `안녕하세요.\n주민등록번호: ${RRN}\n감사합니다.`, 'euc-kr');
+    const result = await runOutguard(['scan', '--json', file]);
+    assert.equal(result.code, 0, result.stderr);
+    const report = JSON.parse(result.stdout);
+    assert.equal(report.action, 'hold');
+    assert.equal(report.rule, 'personal-data-hold');
+    assert.equal(report.findings.length, 1);
+    assert.equal(report.findings[0].type, 'rrn');
+    assert.equal(report.findings[0].masked, '900101-1******');
+    assert.equal(report.findings[0].location, 'body');
+    assert.ok(!result.stdout.includes('1234568'), 'the clear number must not be printed');
+  });
+
+  it('should mask a card number found in the subject', async () => {
+    const file = mailFile('card-subject.eml', `카드번호 ${CARD} 확인`, '본문에는 없습니다.');
+    const report = JSON.parse((await runOutguard(['scan', '--json', file])).stdout);
+    assert.equal(report.action, 'hold');
+    assert.equal(report.subject, '카드번호 4111 11** **** 1111 확인');
+    assert.ok(!JSON.stringify(report).includes('4111 1111 1111 1111'));
+  });
+
+  it('should accept a clean mail', async () => {
+    const file = mailFile('clean.eml', '회의 안내', '내일 10시 회의실 3번에서 뵙겠습니다. 주문번호 20240315-1234567.');
+    const result = await runOutguard(['scan', '--json', file]);
+    const report = JSON.parse(result.stdout);
+    assert.equal(report.action, 'accept');
+    assert.equal(report.rule, null);
+    assert.deepEqual(report.findings, []);
+  });
+
+  it('should print a readable verdict without --json', async () => {
+    const file = mailFile('rrn-text.eml', '자료', `주민번호 ${RRN}`);
+    const result = await runOutguard(['scan', file]);
+    assert.match(result.stdout, /: hold \(rule personal-data-hold: rrn x1\)/);
+    assert.match(result.stdout, /rrn\t900101-1\*{6}\t/);
+  });
+
+  it('should exit 2 with one line for a missing file', async () => {
+    const result = await runOutguard(['scan', path.join(work, 'nope.eml')]);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /^outguard: cannot read .*nope\.eml/);
+  });
+
+  it('should give every public hard-case mail a verdict, never a crash', async (t) => {
+    const corpus = path.resolve(REPO_ROOT, '..', 'shared', 'corpus');
+    if (!existsSync(corpus)) {
+      t.skip(`corpus not found at ${corpus}`);
+      return;
+    }
+    const mails = readdirSync(corpus).filter((f) => /\.(eml|msg|txt)$/.test(f));
+    assert.ok(mails.length >= 10);
+    for (const name of mails) {
+      const result = await runOutguard(['scan', '--json', path.join(corpus, name)]);
+      assert.equal(result.code, 0, `${name}: ${result.stderr}`);
+      const report = JSON.parse(result.stdout);
+      assert.ok(['accept', 'monitor', 'hold', 'block'].includes(report.action), name);
+      if (!report.inspected) assert.equal(report.action, 'hold', `${name} could not be inspected, so it must be held`);
+    }
+  });
+});
+
+describe('outguard detect', () => {
+  const text = `고객 ${RRN}, 카드 ${CARD}`;
+  it('should report type and JS string offsets, masked by default', async () => {
+    const result = await runOutguard(['detect', '--json'], { input: text });
+    const findings = JSON.parse(result.stdout);
+    assert.deepEqual(
+      findings.map((f: { type: string; start: number; end: number; masked: string; value?: string }) => [f.type, f.start, f.end, f.value]),
+      [
+        ['rrn', 3, 17, undefined],
+        ['credit_card', 22, 41, undefined],
+      ],
+    );
+    assert.equal(text.slice(3, 17), RRN);
+    assert.ok(!result.stdout.includes('1234568'));
+  });
+
+  it('should include the clear value only with --reveal', async () => {
+    const findings = JSON.parse((await runOutguard(['detect', '--json', '--reveal'], { input: text })).stdout);
+    assert.deepEqual(findings.map((f: { value: string }) => f.value), [RRN, CARD]);
+  });
+
+  it('should read one JSON string per line with --jsonl', async () => {
+    const input = [JSON.stringify(`주민번호 ${RRN}`), JSON.stringify('없음'), JSON.stringify(`😀 ${RRN}`)].join('\n') + '\n';
+    const result = await runOutguard(['detect', '--jsonl'], { input });
+    const lines = result.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    assert.equal(lines.length, 3);
+    assert.deepEqual(lines[0].map((f: { start: number }) => f.start), [5]);
+    assert.deepEqual(lines[1], []);
+    // An astral character counts two UTF-16 units.
+    assert.deepEqual(lines[2].map((f: { start: number; end: number }) => [f.start, f.end]), [[3, 17]]);
+  });
+
+  it('should refuse a --jsonl line that is not a JSON string, exit 2', async () => {
+    const result = await runOutguard(['detect', '--jsonl'], { input: '{"a":1}\n' });
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /line 1: expected a JSON string/);
+  });
+});
+
+describe('outguard settings at the command line', () => {
+  it('should exit 2 with one clear line for a bad setting', async () => {
+    const result = await runOutguard(['held'], { env: { OUTGUARD_MILTER_LISTEN: 'tcp:1' } });
+    assert.equal(result.code, 2);
+    assert.equal(result.stderr.trim().split('\n').length, 1);
+    assert.match(result.stderr, /^outguard: bad setting milter\.listen: .*OUTGUARD_MILTER_LISTEN/);
+  });
+
+  it('should exit 2 for an unknown command', async () => {
+    const result = await runOutguard(['frobnicate']);
+    assert.equal(result.code, 2);
+  });
+
+  it('should exit 2 naming the line of a broken policy file', async () => {
+    const policy = path.join(work, 'bad-policy.yaml');
+    writeFileSync(policy, 'version: 1\nrules:\n  - id: x\n    when: { problems: [nope] }\n    action: hold\n');
+    const file = mailFile('p.eml', 'x', 'y');
+    const result = await runOutguard(['scan', '--policy', policy, file]);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /bad-policy\.yaml:4: rule "x", /);
+  });
+});
+
+describe('outguard start on the embedded default', () => {
+  let daemon: OutguardDaemon;
+  const dataDir = path.join(work, 'fresh-data-folder');
+  before(async () => {
+    daemon = await startOutguard({ OUTGUARD_DATA_DIR: dataDir });
+  });
+  after(() => daemon?.stop());
+
+  it('should create its data folder with the SQLite store and answer health checks', async () => {
+    assert.ok(existsSync(path.join(dataDir, 'outguard.sqlite')));
+    const res = await fetch(`http://127.0.0.1:${daemon.webPort}/healthz`);
+    assert.equal(res.status, 200);
+    const body = (await res.json()) as { status: string; store: string; milter: string };
+    assert.equal(body.status, 'ok');
+    assert.equal(body.store, 'sqlite');
+    assert.equal(body.milter, `inet:127.0.0.1:${daemon.milterPort}`);
+  });
+
+  it('should serve the status page in Korean first', async () => {
+    const res = await fetch(`http://127.0.0.1:${daemon.webPort}/`);
+    const html = await res.text();
+    assert.match(html, /보류 중/);
+    const en = await (await fetch(`http://127.0.0.1:${daemon.webPort}/`, { headers: { 'accept-language': 'en' } })).text();
+    assert.match(en, /Held/);
+  });
+
+  it('should log JSON lines', () => {
+    const started = daemon.logLines().find((l) => l.message === 'outguard started');
+    assert.equal(started?.store, 'sqlite');
+    assert.equal(started?.level, 'info');
+  });
+});
+
+describe('the compiled binary', () => {
+  it('should run from dist/ as package.json bin says', (t) => {
+    const bin = path.join(REPO_ROOT, 'dist', 'cli', 'main.js');
+    if (!existsSync(bin)) {
+      t.skip('dist/ not built; `npm test` builds it first');
+      return;
+    }
+    const result = spawnSync(process.execPath, [bin, '--version'], { encoding: 'utf8' });
+    assert.equal(result.status, 0, result.stderr);
+    assert.equal(result.stdout.trim(), '0.1.0');
+  });
+});

@@ -1,0 +1,439 @@
+/**
+ * Content extraction specifications: realistic Korean mails built byte by byte
+ * (test/support/mail-builder.ts) go through `extractMessage`; the decoded text must be exact and
+ * `detectAll` must find the synthetic RRN (900101-1234568) at the right location.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { Buffer } from 'node:buffer';
+import { extractMessage } from '../content/index.js';
+import type { ExtractedMessage, ProblemCode } from '../content/index.js';
+import { decodeIso2022Kr, decodeText, resolveCharset, sniffCharset } from '../content/index.js';
+import { htmlToText } from '../content/index.js';
+import { detectAll } from '../detectors/index.js';
+import {
+  attachmentPart,
+  buildMail,
+  encodeIso2022Kr,
+  encodeText,
+  encodeWords,
+  htmlPart,
+  messagePart,
+  multipart,
+  textPart,
+} from './support/mail-builder.js';
+import type { TransferEncoding } from './support/mail-builder.js';
+
+const RRN = '900101-1234568';
+/** Korean text with a CP949-only syllable (똠), which plain EUC-KR cannot encode. */
+const KOREAN = `안녕하세요, 홍길동 님.\n주민번호 ${RRN} 확인 부탁드립니다. 똠방각하`;
+
+function segment(message: ExtractedMessage, location: string): string {
+  const found = message.segments.find((s) => s.location === location);
+  assert.ok(found, `no segment "${location}" in ${message.segments.map((s) => s.location)}`);
+  return found.text;
+}
+
+/** Locations in which detectAll finds the synthetic RRN. */
+function rrnLocations(message: ExtractedMessage): string[] {
+  return message.segments
+    .filter((s) => detectAll(s.text).some((f) => f.type === 'rrn' && f.masked === '900101-1******'))
+    .map((s) => s.location);
+}
+
+function problemCodes(message: ExtractedMessage): Array<[ProblemCode, string]> {
+  return message.problems.map((p) => [p.code, p.location]);
+}
+
+describe('extractMessage', () => {
+  describe('when the subject is an RFC 2047 encoded word', () => {
+    const charsets = ['utf-8', 'euc-kr', 'ks_c_5601-1987', 'cp949'];
+    for (const charset of charsets) {
+      for (const mode of ['B', 'Q'] as const) {
+        it(`should decode ${charset} ${mode} exactly`, async () => {
+          const subject = `급여 명세서 똠 (${RRN})`;
+          const raw = buildMail({
+            subject,
+            subjectCharset: charset,
+            subjectEncoding: mode,
+            text: 'body',
+          });
+          const message = await extractMessage(raw);
+          assert.equal(message.subject, subject);
+          assert.equal(segment(message, 'subject'), subject);
+          assert.deepEqual(rrnLocations(message), ['subject']);
+        });
+      }
+    }
+
+    it('should repair an ISO-2022-KR encoded word', async () => {
+      const word = `=?ISO-2022-KR?B?${encodeIso2022Kr('주민번호 ' + RRN).toString('base64')}?=`;
+      const message = await extractMessage(buildMail({ rawSubject: word, text: 'body' }));
+      assert.equal(message.subject, `주민번호 ${RRN}`);
+    });
+  });
+
+  describe('when the body is text/plain', () => {
+    const charsets = ['utf-8', 'euc-kr', 'cp949', 'ks_c_5601-1987'];
+    const encodings: TransferEncoding[] = ['base64', 'quoted-printable', '8bit'];
+    for (const charset of charsets) {
+      for (const transferEncoding of encodings) {
+        it(`should decode ${charset} in ${transferEncoding} exactly`, async () => {
+          const raw = buildMail({ body: textPart(KOREAN, { charset, transferEncoding }) });
+          const message = await extractMessage(raw);
+          assert.equal(segment(message, 'body'), KOREAN);
+          assert.deepEqual(rrnLocations(message), ['body']);
+          assert.deepEqual(message.problems, []);
+        });
+      }
+    }
+
+    it('should decode ISO-2022-KR (7bit, SO/SI shifts) exactly', async () => {
+      const text = `첫 줄 한글\n둘째 줄 주민등록번호 ${RRN}\nEnglish line`;
+      const raw = buildMail({ body: textPart(text, { charset: 'iso-2022-kr' }) });
+      const message = await extractMessage(raw);
+      assert.equal(segment(message, 'body'), text);
+      assert.deepEqual(rrnLocations(message), ['body']);
+    });
+
+    it('should recognise ISO-2022-KR labelled as us-ascii by its designator', async () => {
+      const text = `주민번호 ${RRN} 입니다`;
+      const part = textPart(text, { charset: 'iso-2022-kr', declaredCharset: 'us-ascii' });
+      const message = await extractMessage(buildMail({ body: part }));
+      assert.equal(segment(message, 'body'), text);
+    });
+
+    it('should read text labelled UTF-8 that is really CP949 as CP949', async () => {
+      const part = textPart(KOREAN, { charset: 'cp949', declaredCharset: 'utf-8' });
+      const message = await extractMessage(buildMail({ body: part }));
+      assert.equal(segment(message, 'body'), KOREAN);
+    });
+
+    it('should decode UTF-7, which mailparser refuses', async () => {
+      const part = textPart(`고객 ${RRN}`, { charset: 'utf-7', transferEncoding: '7bit' });
+      const message = await extractMessage(buildMail({ body: part }));
+      assert.equal(segment(message, 'body'), `고객 ${RRN}`);
+      assert.deepEqual(message.problems, []);
+    });
+
+    it('should report an unknown charset and read the bytes best effort', async () => {
+      const part = textPart(KOREAN, { charset: 'cp949', declaredCharset: 'x-mystery-kr' });
+      const message = await extractMessage(buildMail({ body: part }));
+      assert.equal(segment(message, 'body'), KOREAN);
+      assert.deepEqual(problemCodes(message), [['charset-unknown', 'body']]);
+      assert.match(message.problems[0]?.detail ?? '', /x-mystery-kr/);
+    });
+
+    it('should report a transfer encoding mailparser cannot undo', async () => {
+      const raw = Buffer.from(
+        'Subject: x\r\nContent-Type: text/plain\r\nContent-Transfer-Encoding: x-gzip64\r\n\r\n' +
+          'H4sIAJ+A5jIAA0VPTWvDMAy9\r\n',
+      );
+      const message = await extractMessage(raw);
+      assert.deepEqual(problemCodes(message), [['unreadable', 'message']]);
+    });
+  });
+
+  describe('when the body is HTML', () => {
+    it('should convert it to text with table cells apart and entities decoded', async () => {
+      const html =
+        '<html><head><style>td{color:red}</style></head><body><h1>고객 명단</h1>' +
+        '<table><tr><th>번호</th><th>주민번호</th></tr>' +
+        `<tr><td>1</td><td>${RRN}</td></tr>` +
+        '<tr><td>2</td><td>&#57;00101&#8211;1234568</td></tr></table></body></html>';
+      const part = htmlPart(html, { charset: 'euc-kr', transferEncoding: 'quoted-printable' });
+      const message = await extractMessage(buildMail({ body: part }));
+      const text = segment(message, 'body:html');
+      assert.match(text, /고객 명단/);
+      assert.match(text, /1\t900101-1234568\t/);
+      assert.match(text, /2\t900101–1234568\t/);
+      assert.equal(detectAll(text).length, 2);
+      assert.ok(!text.includes('color:red'));
+    });
+
+    it('should keep link targets and alt text but not image sources', async () => {
+      const html =
+        `<p><a href="https://forms.example/?rrn=${RRN}">신청서</a>` +
+        '<img src="data:image/png;base64,iVBORw0KGgo=" alt="주민등록증 사본"></p>';
+      const message = await extractMessage(buildMail({ html }));
+      const text = segment(message, 'body:html');
+      assert.match(text, /신청서 \[https:\/\/forms\.example\/\?rrn=900101-1234568\]/);
+      assert.match(text, /주민등록증 사본/);
+      assert.ok(!text.includes('base64'));
+    });
+
+    it('should give text/plain and text/html alternatives their own segments', async () => {
+      const raw = buildMail({ text: `본문 ${RRN}`, html: `<p>본문 ${RRN}</p>`, charset: 'euc-kr' });
+      const message = await extractMessage(raw);
+      assert.deepEqual(rrnLocations(message), ['body', 'body:html']);
+    });
+
+    it('should still find the text in HTML nested too deep for html-to-text', async () => {
+      const depth = 5000;
+      const html = `${'<div>'.repeat(depth)}주민번호 ${RRN}${'</div>'.repeat(depth)}`;
+      assert.match(htmlToText(html), /주민번호 900101-1234568/);
+      const message = await extractMessage(buildMail({ html }));
+      assert.deepEqual(rrnLocations(message), ['body:html']);
+    });
+  });
+
+  describe('when the message has text attachments', () => {
+    it('should decode a CSV without a declared charset (CP949 bytes)', async () => {
+      const csv = `이름,주민번호,비고\r\n홍길동,${RRN},똠\r\n`;
+      const bytes = encodeText(csv, 'cp949');
+      const raw = buildMail({
+        text: '명단 첨부합니다.',
+        attachments: [attachmentPart('고객명단.csv', bytes, { contentType: 'text/csv' })],
+      });
+      const message = await extractMessage(raw);
+      assert.equal(segment(message, 'attachment:고객명단.csv'), csv);
+      assert.deepEqual(rrnLocations(message), ['attachment:고객명단.csv']);
+      assert.deepEqual(message.attachments, [
+        { filename: '고객명단.csv', contentType: 'text/csv', size: bytes.length, inspected: true },
+      ]);
+    });
+
+    const boms: Array<[string, string]> = [
+      ['utf-16le', 'UTF-16LE'],
+      ['utf-16be', 'UTF-16BE'],
+      ['utf-8', 'UTF-8'],
+    ];
+    for (const [charset, title] of boms) {
+      it(`should decode a ${title} text file with a BOM`, async () => {
+        const content = encodeText(`고객 주민번호 ${RRN}`, charset, { bom: true });
+        const part = attachmentPart('list.txt', content, { contentType: 'text/plain' });
+        const message = await extractMessage(buildMail({ text: 'x', attachments: [part] }));
+        assert.equal(segment(message, 'attachment:list.txt'), `고객 주민번호 ${RRN}`);
+      });
+    }
+
+    it('should honour a declared charset', async () => {
+      const part = attachmentPart('memo.txt', encodeText(KOREAN, 'euc-kr'), {
+        contentType: 'text/plain',
+        charset: 'ks_c_5601-1987',
+      });
+      const message = await extractMessage(buildMail({ text: 'x', attachments: [part] }));
+      assert.equal(segment(message, 'attachment:memo.txt'), KOREAN);
+    });
+
+    it('should read a .txt file sent as application/octet-stream', async () => {
+      const part = attachmentPart('메모.txt', encodeText(KOREAN, 'cp949'));
+      const message = await extractMessage(buildMail({ text: 'x', attachments: [part] }));
+      assert.equal(segment(message, 'attachment:메모.txt'), KOREAN);
+      assert.equal(message.attachments[0]?.contentType, 'application/octet-stream');
+      assert.equal(message.attachments[0]?.inspected, true);
+    });
+
+    const nameStyles: Array<['rfc2231' | 'rfc2047', string]> = [
+      ['rfc2231', 'utf-8'],
+      ['rfc2231', 'euc-kr'],
+      ['rfc2047', 'utf-8'],
+      ['rfc2047', 'euc-kr'],
+    ];
+    for (const [filenameEncoding, filenameCharset] of nameStyles) {
+      it(`should decode a ${filenameEncoding} ${filenameCharset} file name`, async () => {
+        const part = attachmentPart('급여명세서_홍길동.txt', `주민번호 ${RRN}`, {
+          contentType: 'text/plain',
+          filenameEncoding,
+          filenameCharset,
+        });
+        const message = await extractMessage(buildMail({ text: 'x', attachments: [part] }));
+        assert.deepEqual(rrnLocations(message), ['attachment:급여명세서_홍길동.txt']);
+      });
+    }
+
+    it('should convert an HTML attachment to text', async () => {
+      const html = `<table><tr><td>7</td><td>${RRN}</td></tr></table>`;
+      const options = { contentType: 'text/html', charset: 'utf-8' };
+      const part = attachmentPart('report.html', html, options);
+      const message = await extractMessage(buildMail({ text: 'x', attachments: [part] }));
+      assert.match(segment(message, 'attachment:report.html'), /^7\t900101-1234568\t/);
+    });
+
+    it('should name a part without a file name by its part number', async () => {
+      const part = attachmentPart(null, `주민번호 ${RRN}`, { contentType: 'text/csv' });
+      const message = await extractMessage(buildMail({ text: 'x', attachments: [part] }));
+      assert.deepEqual(rrnLocations(message), ['attachment:part-2']);
+      assert.equal(message.attachments[0]?.filename, null);
+    });
+  });
+
+  describe('when an attachment has no text extractor yet', () => {
+    it('should list a PDF as not inspected with an unsupported-format problem', async () => {
+      const pdf = Buffer.from('%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n');
+      const part = attachmentPart('계약서.pdf', pdf, { contentType: 'application/pdf' });
+      const message = await extractMessage(buildMail({ text: 'x', attachments: [part] }));
+      assert.deepEqual(message.attachments, [
+        { filename: '계약서.pdf', contentType: 'application/pdf', size: pdf.length, inspected: false },
+      ]);
+      assert.deepEqual(problemCodes(message), [['unsupported-format', 'attachment:계약서.pdf']]);
+    });
+
+    it('should treat images and archives the same way', async () => {
+      const parts = [
+        attachmentPart('scan.png', randomBytes(64), { contentType: 'image/png' }),
+        attachmentPart('data.zip', randomBytes(64), { contentType: 'application/zip' }),
+      ];
+      const message = await extractMessage(buildMail({ text: 'x', attachments: parts }));
+      assert.deepEqual(problemCodes(message), [
+        ['unsupported-format', 'attachment:scan.png'],
+        ['unsupported-format', 'attachment:data.zip'],
+      ]);
+    });
+  });
+
+  describe('when a message is forwarded as message/rfc822', () => {
+    const inner = buildMail({
+      subject: `전달: 주민번호 ${RRN}`,
+      subjectCharset: 'ks_c_5601-1987',
+      body: multipart('mixed', [
+        textPart(KOREAN, { charset: 'euc-kr' }),
+        attachmentPart('명단.csv', encodeText(`홍길동,${RRN}\n`, 'cp949'), { contentType: 'text/csv' }),
+      ]),
+    });
+
+    for (const transferEncoding of ['8bit', 'base64'] as const) {
+      it(`should extract it recursively (${transferEncoding})`, async () => {
+        const raw = buildMail({
+          text: '아래 메일 전달합니다.',
+          attachments: [messagePart(inner, { filename: 'fwd.eml', transferEncoding })],
+        });
+        const message = await extractMessage(raw);
+        assert.deepEqual(rrnLocations(message), [
+          'attachment:fwd.eml/subject',
+          'attachment:fwd.eml/body',
+          'attachment:fwd.eml/attachment:명단.csv',
+        ]);
+        assert.equal(segment(message, 'attachment:fwd.eml/body'), KOREAN);
+        assert.deepEqual(
+          message.attachments.map((a) => [a.filename, a.inspected]),
+          [['fwd.eml', true], ['명단.csv', true]],
+        );
+      });
+    }
+
+    it('should stop at maxDepth with a truncated problem', async () => {
+      let raw = inner;
+      for (let level = 1; level <= 3; level += 1) {
+        const forwarded = messagePart(raw, { filename: `l${level}.eml` });
+        raw = buildMail({ text: `level ${level}`, attachments: [forwarded] });
+      }
+      const message = await extractMessage(raw, { maxDepth: 2 });
+      const third = 'attachment:l3.eml/attachment:l2.eml/attachment:l1.eml';
+      assert.deepEqual(problemCodes(message), [['truncated', third]]);
+      assert.deepEqual(rrnLocations(message), []);
+      const deep = await extractMessage(raw, { maxDepth: 3 });
+      assert.equal(rrnLocations(deep).length, 3);
+    });
+  });
+
+  describe('when the text exceeds maxTextBytes', () => {
+    it('should cut it on a character boundary and report truncated', async () => {
+      const raw = buildMail({
+        subject: '제목',
+        text: '가'.repeat(1000),
+        attachments: [attachmentPart('more.txt', '나'.repeat(100), { contentType: 'text/plain' })],
+      });
+      const message = await extractMessage(raw, { maxTextBytes: 1000 });
+      const total = message.segments.reduce((n, s) => n + Buffer.byteLength(s.text), 0);
+      assert.ok(total <= 1000, `${total} bytes extracted`);
+      assert.equal(segment(message, 'body'), '가'.repeat(331)); // 6 bytes went to the subject
+      assert.deepEqual(problemCodes(message), [
+        ['truncated', 'body'],
+        ['truncated', 'attachment:more.txt'],
+      ]);
+    });
+  });
+
+  describe('when the input is not a well-formed mail', () => {
+    const inputs: Array<[string, Buffer]> = [
+      ['empty input', Buffer.alloc(0)],
+      ['random bytes', randomBytes(4096)],
+      ['NUL bytes', Buffer.alloc(2048)],
+      ['headers only', Buffer.from('Subject: only headers\r\n')],
+      ['a multipart without its closing boundary', Buffer.from(
+        'Content-Type: multipart/mixed; boundary="b"\r\n\r\n' +
+          `--b\r\nContent-Type: text/plain\r\n\r\n주민번호 ${RRN}\r\n` +
+          '--b\r\nContent-Type: application/pdf\r\nContent-Transfer-Encoding: base64\r\n\r\nJVBE',
+      )],
+      ['broken base64', Buffer.from(
+        'Content-Type: text/plain\r\nContent-Transfer-Encoding: base64\r\n\r\n!!!***%%%\r\n',
+      )],
+      ['a boundary parameter that is empty', Buffer.from(
+        'Content-Type: multipart/mixed; boundary=\r\n\r\n--\r\nx\r\n',
+      )],
+    ];
+    for (const [title, raw] of inputs) {
+      it(`should resolve, not throw, for ${title}`, async () => {
+        const message = await extractMessage(raw);
+        assert.ok(Array.isArray(message.segments));
+        assert.ok(Array.isArray(message.problems));
+      });
+    }
+
+    it('should report random bytes as unparseable', async () => {
+      const message = await extractMessage(randomBytes(4096));
+      assert.deepEqual(problemCodes(message), [['unparseable', 'message']]);
+    });
+
+    it('should still read what it can of a truncated multipart', async () => {
+      const raw = inputs[4]?.[1] ?? Buffer.alloc(0);
+      const message = await extractMessage(raw);
+      assert.deepEqual(rrnLocations(message), ['body']);
+    });
+  });
+
+  it('should report message id, sender and subject', async () => {
+    const raw = buildMail({
+      subject: '안내',
+      messageId: '<abc@outguard.test>',
+      from: '홍길동 <hong@outguard.test>',
+      text: 'x',
+    });
+    const message = await extractMessage(raw);
+    assert.equal(message.messageId, '<abc@outguard.test>');
+    assert.equal(message.subject, '안내');
+    assert.match(message.from ?? '', /hong@outguard\.test/);
+  });
+});
+
+describe('charset helpers', () => {
+  it('should read every Korean label as CP949', () => {
+    const labels = ['EUC-KR', 'euc_kr', 'ks_c_5601-1987', 'KS_C_5601-1989', 'korean', 'CP949'];
+    for (const label of labels) {
+      assert.equal(resolveCharset(label), 'cp949', label);
+    }
+  });
+
+  it('should know ISO-2022-KR, UTF-7 and the libmime charsets, and refuse non-charsets', () => {
+    assert.equal(resolveCharset('ISO-2022-KR'), 'iso-2022-kr');
+    assert.equal(resolveCharset('UTF-7'), 'utf-7');
+    assert.equal(resolveCharset('ISO-2022-JP'), 'ISO-2022-JP');
+    assert.equal(resolveCharset('x-unknown'), null);
+    assert.equal(resolveCharset('base64'), null);
+  });
+
+  it('should sniff a BOM, then UTF-8, else CP949', () => {
+    assert.equal(sniffCharset(Buffer.from([0xff, 0xfe, 0x41, 0x00])), 'utf-16le');
+    assert.equal(sniffCharset(Buffer.from([0xfe, 0xff, 0x00, 0x41])), 'utf-16be');
+    assert.equal(sniffCharset(Buffer.from('한글', 'utf8')), 'utf-8');
+    assert.equal(sniffCharset(encodeText('한글', 'cp949')), 'cp949');
+  });
+
+  it('should reset the ISO-2022-KR shift at a line end', () => {
+    // SO, 한 (0x47 0x51), line feed without SI, then "AB" which must stay ASCII.
+    const bytes = Buffer.from([0x1b, 0x24, 0x29, 0x43, 0x0e, 0x47, 0x51, 0x0a, 0x41, 0x42]);
+    assert.equal(decodeIso2022Kr(bytes), '한\nAB');
+  });
+
+  it('should report an unknown label with the sniffed charset', () => {
+    const decoded = decodeText(encodeText('한글', 'cp949'), 'x-unknown');
+    assert.deepEqual(decoded, { text: '한글', charset: 'cp949', unknownLabel: 'x-unknown' });
+  });
+
+  it('should fold long subjects into several encoded words', () => {
+    const words = encodeWords('가'.repeat(30), 'euc-kr');
+    assert.equal(words.split('\r\n ').length, 3);
+  });
+});
