@@ -5,7 +5,7 @@
  * findings only.
  */
 import { readFile } from 'node:fs/promises';
-import { inspectMessage, type Inspection } from '../engine/inspect.js';
+import { findingSummary, inspectMessage, type Inspection } from '../engine/inspect.js';
 import { CliError, policyFrom, settings } from './runtime.js';
 
 export interface ScanOptions {
@@ -39,14 +39,7 @@ export function scanReport(file: string, size: number, inspection: Inspection) {
     subject: inspection.maskedSubject,
     messageId: extracted.messageId,
     counts: decision.countsByType,
-    findings: inspection.findings.map((f) => ({
-      type: f.type,
-      masked: f.masked,
-      location: f.location,
-      confidence: f.confidence,
-      start: f.start,
-      end: f.end,
-    })),
+    findings: inspection.findings.map(findingSummary),
     problems: inspection.problems,
     attachments: extracted.attachments,
   };

@@ -51,6 +51,18 @@ export async function inspectMessage(raw: Buffer, options: InspectOptions): Prom
   return { extracted, findings, problems, decision, maskedSubject };
 }
 
+/** A finding as it may leave the engine (record, report): masked, located, no clear value. */
+export function findingSummary(f: LocatedFinding) {
+  return {
+    type: f.type,
+    masked: f.masked,
+    location: f.location,
+    confidence: f.confidence,
+    start: f.start,
+    end: f.end,
+  };
+}
+
 /** Replace each finding's span in `text` with its masked form. Findings must not overlap. */
 export function maskSpans(text: string, findings: readonly Finding[]): string {
   if (findings.length === 0) return text;

@@ -6,7 +6,7 @@
  */
 import type { MessageEnvelope } from '../milter/types.js';
 import type { MessageState, NewMessageRecord } from '../store/index.js';
-import type { Inspection } from './inspect.js';
+import { findingSummary, type Inspection } from './inspect.js';
 
 export function buildRecord(
   id: string,
@@ -33,14 +33,7 @@ export function buildRecord(
     ruleId: inspection?.decision.ruleId ?? null,
     reason: inspection ? inspection.decision.reason : `inspection failed: ${failure ?? 'unknown error'}`,
     state,
-    findings: (inspection?.findings ?? []).map((f) => ({
-      type: f.type,
-      masked: f.masked,
-      location: f.location,
-      confidence: f.confidence,
-      start: f.start,
-      end: f.end,
-    })),
+    findings: (inspection?.findings ?? []).map(findingSummary),
     problems: (inspection?.problems ?? []).map((p) => ({ code: p.code, location: p.location, detail: p.detail })),
     receivedAt: new Date(),
   };

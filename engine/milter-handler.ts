@@ -20,6 +20,8 @@ export interface MilterHandlerDeps {
   readonly policy: () => Policy;
   readonly logger: Logger;
   readonly settings: Pick<Config['milter'], 'scanTimeoutMs' | 'onError'>;
+  /** The inspection pipeline; replaced only by tests that need it to fail or stall. */
+  readonly inspect?: typeof inspectMessage;
 }
 
 export const STATE_FOR_ACTION: Record<Action, MessageState> = {
@@ -36,8 +38,9 @@ export function createMilterHandler(deps: MilterHandlerDeps): MilterHandler {
       const log = deps.logger.child({ qid: envelope.queueId ?? NOQUEUE, mid: id, phase: 'eom' });
       const started = Date.now();
       try {
+        const inspect = deps.inspect ?? inspectMessage;
         const inspection = await withTimeout(
-          inspectMessage(envelope.raw, { policy: deps.policy(), truncated: envelope.truncated }),
+          inspect(envelope.raw, { policy: deps.policy(), truncated: envelope.truncated }),
           deps.settings.scanTimeoutMs,
         );
         const action = inspection.decision.action;

@@ -26,10 +26,16 @@ export function isQueueId(value: string): boolean {
 export class MacroStore {
   readonly #stages = new Map<string, Readonly<Record<string, string>>>();
 
-  /** Replace the macros of `stage` (a command letter) with `pairs`. */
-  set(stage: string, pairs: readonly MacroPair[]): void {
+  /**
+   * Replace the macros of `stage` (a command letter) with `pairs`. Returns false, storing
+   * nothing, for a stage letter no MTA uses: each stage may hold a whole packet of macros, so
+   * only the known stages may take memory.
+   */
+  set(stage: string, pairs: readonly MacroPair[]): boolean {
+    if (!STAGE_ORDER.includes(stage)) return false;
     // fromEntries defines own properties, so a name like `__proto__` stays a plain key.
     this.#stages.set(stage, Object.fromEntries(pairs));
+    return true;
   }
 
   /** Drop message-level stages, except `keepStage` (macros sent for the command at hand). */
@@ -50,14 +56,15 @@ export class MacroStore {
       const values = this.#stages.get(stage);
       if (values) merged = { ...merged, ...values };
     }
-    for (const [stage, values] of this.#stages) {
-      if (!STAGE_ORDER.includes(stage)) merged = { ...merged, ...values };
-    }
     return merged;
   }
 
-  /** The `i` macro in force, or '' when the MTA has not sent one (yet). */
+  /** The `i` macro in force (latest stage that has one), or '' when none was sent (yet). */
   queueIdMacro(): string {
-    return this.merged()['i'] ?? '';
+    for (let i = STAGE_ORDER.length - 1; i >= 0; i--) {
+      const values = this.#stages.get(STAGE_ORDER[i] as string);
+      if (values && Object.hasOwn(values, 'i')) return values['i'] ?? '';
+    }
+    return '';
   }
 }

@@ -80,6 +80,8 @@ export class MilterSession {
   readonly #connLog: Logger;
   #log: Logger;
   #qid = NOQUEUE;
+  /** Last malformed `i` value warned about, so one bad id is one warning, not one per packet. */
+  #badQueueId = '';
 
   readonly #queue: RawPacket[] = [];
   #pumping = false;
@@ -241,8 +243,8 @@ export class MilterSession {
   }
 
   #onMacro(stage: string, pairs: readonly MacroPair[]): void {
-    this.#macros.set(stage, pairs);
-    this.#refreshQueueId();
+    if (this.#macros.set(stage, pairs)) this.#refreshQueueId();
+    else this.#log.warn('ignoring macros for an unknown stage', { phase: 'macro' });
   }
 
   #onConnect(command: Extract<MilterCommand, { type: 'connect' }>): Promise<void> | void {
@@ -447,7 +449,10 @@ export class MilterSession {
     const value = this.#macros.queueIdMacro();
     let qid = NOQUEUE;
     if (isQueueId(value)) qid = value;
-    else if (value !== '') this.#log.warn('ignoring malformed queue id macro', { phase: 'macro' });
+    else if (value !== '' && value !== this.#badQueueId) {
+      this.#badQueueId = value;
+      this.#log.warn('ignoring malformed queue id macro', { phase: 'macro' });
+    }
     if (qid === this.#qid) return;
     this.#qid = qid;
     this.#log = this.#connLog.child({ qid });

@@ -168,6 +168,18 @@ describe('Outguard attached to a real Postfix', { skip: postfixSkipReason() ?? f
     assert.ok(!all.includes('4111-1111-1111-1111'), 'no card number in the logs');
   });
 
+  it('should have `outguard doctor` read this Postfix and flag what is not fail-closed', async () => {
+    const result = await runOutguard(['doctor', '--json'], { env: outguard.env });
+    assert.equal(result.code, 0, result.stderr);
+    const report = JSON.parse(result.stdout) as { status: string; checks: Array<{ id: string; status: string; fix?: string }> };
+    const check = (id: string) => report.checks.find((c) => c.id === id);
+    assert.equal(check('smtpd_milters')?.status, 'ok');
+    assert.equal(check('enable_long_queue_ids')?.status, 'ok');
+    // This Postfix runs with milter_default_action = tempfail: safe, but quarantine is advised.
+    assert.equal(check('milter_default_action')?.status, 'warn');
+    assert.match(check('milter_default_action')?.fix ?? '', /postconf -c \S+ -e .?milter_default_action = quarantine/);
+  });
+
   it('(d) should deliver nothing while the milter is down', async () => {
     const before = (await postfix.delivered()).length;
     await outguard.stop();

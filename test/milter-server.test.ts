@@ -8,12 +8,18 @@ import { spawnSync } from 'node:child_process';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, afterEach, before, describe, it } from 'node:test';
 import { startMilterServer } from '../milter/server.js';
 import type { ListenAddress } from '../config/listen.js';
 import { MilterClient, sendMessage, sendMessageContent } from './support/milter-client.js';
 import type { TestMessage } from './support/milter-client.js';
-import { bounded, deferred, greet, startHarness } from './support/milter-harness.js';
+import {
+  bounded,
+  closeAllHarnesses,
+  deferred,
+  greet,
+  startHarness,
+} from './support/milter-harness.js';
 
 const MAIL: TestMessage = {
   sender: '<kim@example.kr>',
@@ -35,6 +41,8 @@ async function eventually(check: () => boolean): Promise<void> {
 }
 
 describe('milter server', { timeout: 60_000 }, () => {
+  afterEach(closeAllHarnesses);
+
   describe('when listening on TCP port 0', () => {
     it('should report the bound port and count connections', async () => {
       const harness = await startHarness();
@@ -148,10 +156,33 @@ describe('milter server', { timeout: 60_000 }, () => {
       }
     });
 
+    it('should drop a peer that floods commands without waiting for replies', async () => {
+      const release = deferred();
+      const harness = await startHarness({
+        verdict: async () => {
+          await release.promise;
+          return { kind: 'accept' };
+        },
+      });
+      const client = await harness.client();
+      await greet(client);
+      await sendMessageContent(client, MAIL);
+      const lost = assert.rejects(client.eom(), /connection closed/);
+      await eventually(() => harness.envelopes.length === 1);
+      // While the verdict is pending, a legitimate MTA sends nothing; this one sends 300 ABORTs.
+      for (let i = 0; i < 300; i++) client.abort();
+      await bounded(lost, 'connection drop');
+      release.resolve();
+      assert.ok(harness.logs.some((l) => l.message === 'protocol error, closing connection' &&
+        l['reason'] === 'peer does not wait for replies'));
+      await eventually(() => harness.logs.some((l) =>
+        l.message === 'connection closed before the verdict was sent'));
+    });
+
     it('should close a connection that stays idle past the idle timeout', async () => {
       const harness = await startHarness({ idleTimeoutMs: 30 });
       try {
-        const client = await harness.client();
+        const client = await harness.client(null);
         await bounded(client.closed, 'close');
         assert.ok(harness.logs.some((l) => l.message === 'closing connection' &&
           l['reason'] === 'idle timeout'));
@@ -163,7 +194,8 @@ describe('milter server', { timeout: 60_000 }, () => {
     it('should not count a slow handler as idleness', async () => {
       const release = deferred();
       const harness = await startHarness({
-        idleTimeoutMs: 150,
+        // Long enough that setup never trips it on a loaded machine; the wait below spans three.
+        idleTimeoutMs: 500,
         progressIntervalMs: 60_000,
         verdict: async () => {
           await release.promise;
@@ -177,7 +209,7 @@ describe('milter server', { timeout: 60_000 }, () => {
         await sendMessageContent(client, MAIL);
         const verdict = client.eom();
         // Several idle periods pass while the handler works; the connection must survive them.
-        await new Promise((r) => setTimeout(r, 500));
+        await new Promise((r) => setTimeout(r, 1500));
         release.resolve();
         assert.deepEqual((await verdict).map((r) => r.type), ['accept']);
       } finally {

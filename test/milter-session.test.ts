@@ -4,12 +4,20 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { nullLogger } from '../log/logger.js';
 import { ACTION, PROTO } from '../milter/constants.js';
+import { smtpReplyText, stageReply } from '../milter/verdict.js';
 import type { MilterReply } from '../milter/codec.js';
 import type { EomVerdict, MessageEnvelope } from '../milter/types.js';
 import { MilterClient, sendMessage, sendMessageContent } from './support/milter-client.js';
 import type { TestMessage } from './support/milter-client.js';
-import { bounded, deferred, greet, startHarness } from './support/milter-harness.js';
+import {
+  bounded,
+  closeAllHarnesses,
+  deferred,
+  greet,
+  startHarness,
+} from './support/milter-harness.js';
 import type { Harness } from './support/milter-harness.js';
 
 const RRN_MAIL: TestMessage = {
@@ -43,6 +51,8 @@ async function assertInStep(client: MilterClient): Promise<void> {
 }
 
 describe('milter session', { timeout: 60_000 }, () => {
+  after(closeAllHarnesses);
+
   describe('when Postfix negotiates (version 6, actions 0x1FF, protocol 0x1FFFFF)', () => {
     let harness: Harness;
     before(async () => {
@@ -208,6 +218,15 @@ describe('milter session', { timeout: 60_000 }, () => {
       assert.ok(harness.logs.every((l) => l['conn'] === undefined || 'qid' in l));
       const before = harness.logs.filter((l) => l.message === 'negotiated');
       assert.ok(before.every((l) => l['qid'] === 'NOQUEUE'));
+    });
+
+    it('should ignore macros for a stage letter no MTA uses', async () => {
+      const client = await harness.client();
+      await greet(client);
+      client.sendMacro('Z', { x: 'big' });
+      await sendMessage(client, RRN_MAIL);
+      assert.equal(lastEnvelope(harness).macros['x'], undefined);
+      assert.ok(harness.logs.some((l) => l.message === 'ignoring macros for an unknown stage'));
     });
 
     it('should not take a malformed queue id', async () => {
@@ -421,6 +440,33 @@ describe('milter session', { timeout: 60_000 }, () => {
       assert.deepEqual(types(await verdictFor({ kind: 'reject' })), ['reject']);
       assert.deepEqual(types(await verdictFor({ kind: 'tempfail' })), ['tempfail']);
       assert.deepEqual(types(await verdictFor({ kind: 'discard' })), ['discard']);
+    });
+  });
+
+  describe('reply rules', () => {
+    const log = nullLogger();
+
+    it('should turn a discard at connect into a tempfail, and keep it at MAIL', () => {
+      assert.deepEqual(stageReply({ kind: 'discard' }, 'connect', log), { type: 'tempfail' });
+      assert.deepEqual(stageReply({ kind: 'discard' }, 'mail', log), { type: 'discard' });
+    });
+
+    it('should write a reply without text as code and enhanced code only', () => {
+      assert.equal(smtpReplyText({ code: 554, enhanced: '5.7.0', text: '' }, 5), '554 5.7.0');
+    });
+
+    it('should refuse malformed codes', () => {
+      for (const [code, enhanced] of [[55, '5.7.1'], [550.5, '5.7.1'], [650, '6.7.1'],
+        [550, '5.7'], [550, 'x.7.1']] as const) {
+        assert.equal(smtpReplyText({ code, enhanced, text: 'no' }, 5), null, `${code} ${enhanced}`);
+      }
+    });
+
+    it('should keep at most 20 lines of a reply', () => {
+      const text = Array.from({ length: 30 }, (_, i) => `line ${i}`).join('\n');
+      const reply = smtpReplyText({ code: 550, enhanced: '5.7.1', text }, 5) ?? '';
+      assert.equal(reply.split('\r\n').length, 20);
+      assert.match(reply, /550 5\.7\.1 line 19$/);
     });
   });
 

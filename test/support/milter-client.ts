@@ -47,6 +47,8 @@ export class MilterClient {
 
   private constructor(socket: net.Socket) {
     this.#socket = socket;
+    // Like Postfix: small request packets go out at once (no Nagle delay per round trip).
+    socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.#onData(chunk));
     socket.on('error', (err) => this.#failAll(err));
     this.closed = new Promise((resolve) => {

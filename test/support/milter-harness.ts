@@ -54,6 +54,15 @@ export interface HarnessOptions extends Partial<Omit<MilterServerOptions, 'handl
   readonly hooks?: Omit<MilterHandler, 'onEndOfMessage'>;
 }
 
+const open = new Set<Harness>();
+
+/** Close every harness still open: an `afterEach` net for tests that failed before closing. */
+export async function closeAllHarnesses(): Promise<void> {
+  const all = [...open];
+  open.clear();
+  await Promise.all(all.map((harness) => harness.close()));
+}
+
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const { logger, lines } = captureLogger();
   const envelopes: MessageEnvelope[] = [];
@@ -77,7 +86,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     handler,
   });
   const clients: MilterClient[] = [];
-  return {
+  const harness: Harness = {
     server,
     envelopes,
     sessions,
@@ -89,10 +98,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       return client;
     },
     async close() {
+      open.delete(harness);
       for (const client of clients) client.destroy();
       await server.close();
     },
   };
+  open.add(harness);
+  return harness;
 }
 
 /** Connect + HELO as Postfix does for an SMTP client, each expecting `continue`. */
