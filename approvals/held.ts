@@ -10,7 +10,7 @@
  * 4. Postfix acts; the outcome is judged from the queue. If it did not act, the state is put
  *    back with a note, so the record never claims a release that did not happen.
  */
-import type { Logger } from '../log/logger.js';
+import { NOQUEUE, type Logger } from '../log/logger.js';
 import {
   deleteMessage,
   releaseFromHold,
@@ -19,6 +19,7 @@ import {
   type QueueActionResult,
 } from '../mta/index.js';
 import type { MessageRecord, MessageState, Store } from '../store/index.js';
+import { ID_HEADER } from '../engine/headers.js';
 
 export interface HeldActionDeps {
   readonly store: Store;
@@ -63,13 +64,15 @@ interface Step {
 async function act(deps: HeldActionDeps, id: string, by: Decider, step: Step): Promise<HeldActionResult> {
   const record = await deps.store.getMessage(id);
   if (!record) return fail('unknown-message', `no message with id or queue id ${id}`);
-  const log = deps.logger.child({ qid: record.queueId ?? 'NOQUEUE', mid: record.id, phase: step.verb });
+  const log = deps.logger.child({ qid: record.queueId ?? NOQUEUE, mid: record.id, phase: step.verb });
   if (record.state !== 'held') return fail('not-held', `message ${record.id} is ${record.state}, not held`);
   if (!record.queueId) return fail('no-queue-id', `message ${record.id} has no Postfix queue id on record`);
 
+  // Our id header, added at hold time, names the queue file exactly; recipients are not
+  // compared because Postfix may rewrite or deduplicate them after the milter saw them.
   const check = await verifyHeldMessage(
     record.queueId,
-    { sender: record.sender, recipients: record.recipients, messageId: record.messageId },
+    { sender: record.sender, messageId: null, marker: { name: ID_HEADER, value: record.id } },
     deps.postfix,
   );
   if (!check.ok) {
@@ -82,7 +85,14 @@ async function act(deps: HeldActionDeps, id: string, by: Decider, step: Step): P
   if (!(await deps.store.transition(record.id, ['held'], step.to, note))) {
     return fail('lost-race', `message ${record.id} was decided by someone else meanwhile`);
   }
-  const outcome = await step.run(record.queueId, deps.postfix);
+  let outcome: QueueActionResult;
+  try {
+    outcome = await step.run(record.queueId, deps.postfix);
+  } catch (err) {
+    // A tool that timed out or is missing: we cannot tell what Postfix did, so the queue decides
+    // on the next attempt; the record goes back to held rather than claim an outcome.
+    outcome = { outcome: 'failed', detail: `postfix tools failed: ${(err as Error).message}` };
+  }
   if (outcome.outcome !== step.success) {
     await deps.store.transition(record.id, [step.to], 'held', {
       actor: 'outguard',

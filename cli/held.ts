@@ -2,19 +2,22 @@
  * `outguard held`, `outguard release ID`, `outguard discard ID`.
  */
 import { discardHeld, releaseHeld, type HeldActionDeps, type HeldActionResult } from '../approvals/held.js';
-import type { MessageRecord } from '../store/index.js';
+import { MAX_LIST_LIMIT, type MessageRecord } from '../store/index.js';
 import { CliError, commandLogger, settings, storeFrom } from './runtime.js';
 
-const HELD_LIST_LIMIT = 10_000;
 
 export async function heldCommand(options: { json?: boolean }): Promise<void> {
   const { config } = settings();
-  const store = await storeFrom(config, commandLogger(config));
+  const store = await storeFrom(config, commandLogger(config), { mustExist: true });
   try {
-    const held = await store.listMessages({ state: 'held', limit: HELD_LIST_LIMIT });
+    const held = await store.listMessages({ state: 'held', limit: MAX_LIST_LIMIT });
     if (options.json) {
       process.stdout.write(JSON.stringify(held.map(heldSummary), null, 2) + '\n');
       return;
+    }
+    if (held.length === MAX_LIST_LIMIT) {
+      // XXX: the store lists at most MAX_LIST_LIMIT rows; paging comes with the admin console.
+      process.stderr.write(`outguard: showing the newest ${MAX_LIST_LIMIT} held messages only\n`);
     }
     if (held.length === 0) {
       process.stdout.write('no held messages\n');
@@ -65,7 +68,7 @@ async function decide(
 ): Promise<void> {
   const { config } = settings();
   const logger = commandLogger(config);
-  const store = await storeFrom(config, logger);
+  const store = await storeFrom(config, logger, { mustExist: true });
   try {
     const postfix = { configDir: config.postfix.configDir, commandDir: config.postfix.commandDir };
     const result = await action({ store, postfix, logger });

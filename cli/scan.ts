@@ -35,21 +35,30 @@ export function scanReport(file: string, size: number, inspection: Inspection) {
     action: decision.action,
     rule: decision.ruleId,
     reason: decision.reason,
-    inspected: !inspection.problems.some((p) => p.code === 'unparseable'),
+    // `full`: every part was read; `partial`: some parts were not (see problems); `none`: the
+    // message itself could not be parsed.
+    inspected: inspectedLevel(inspection),
     subject: inspection.maskedSubject,
     messageId: extracted.messageId,
     counts: decision.countsByType,
     findings: inspection.findings.map(findingSummary),
     problems: inspection.problems,
-    attachments: extracted.attachments,
+    attachments: inspection.attachments,
   };
+}
+
+function inspectedLevel(inspection: Inspection): 'full' | 'partial' | 'none' {
+  const codes = inspection.problems.map((p) => p.code);
+  if (codes.includes('unparseable')) return 'none';
+  return codes.some((c) => c !== 'charset-unknown') ? 'partial' : 'full';
 }
 
 function humanReport(report: ReturnType<typeof scanReport>): string {
   const lines = [
     `${report.file}: ${report.action}${report.rule ? ` (rule ${report.rule}: ${report.reason})` : ''}`,
   ];
-  if (!report.inspected) lines.push('  could not inspect: the message could not be parsed');
+  if (report.inspected === 'none') lines.push('  could not inspect: the message could not be parsed');
+  if (report.inspected === 'partial') lines.push('  could not inspect every part (see problems)');
   for (const f of report.findings) lines.push(`  ${f.type}\t${f.masked}\t${f.confidence}\t${f.location}`);
   for (const p of report.problems) lines.push(`  problem ${p.code} at ${p.location}: ${p.detail}`);
   return lines.join('\n') + '\n';

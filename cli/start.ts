@@ -12,30 +12,40 @@ import { formatListen, parseListen, type ListenAddress } from '../config/listen.
 import type { Config } from '../config/schema.js';
 import { createMilterHandler } from '../engine/milter-handler.js';
 import { createLogger, type Logger } from '../log/logger.js';
-import { startMilterServer } from '../milter/index.js';
+import { startMilterServer, type MilterServer } from '../milter/index.js';
 import type { Policy } from '../policies/types.js';
-import { policyFrom, settings, storeFrom } from './runtime.js';
+import { CliError, policyFrom, settings, storeFrom } from './runtime.js';
 
 export async function startCommand(): Promise<void> {
   const { config, file } = settings();
   const logger = createLogger({ level: config.log.level });
   let policy = policyFrom(config);
   const store = await storeFrom(config, logger);
-  const milterAddress = parseListen(config.milter.listen);
-  const milter = await startMilterServer({
-    listen: milterAddress,
-    handler: createMilterHandler({ store, policy: () => policy, logger, settings: config.milter }),
-    logger,
-    maxPacketBytes: config.milter.maxPacketBytes,
-    maxMessageBytes: config.milter.maxMessageBytes,
-    progressIntervalMs: config.milter.progressIntervalMs,
-  });
-  const app = createAdminApp({
-    store,
-    logger,
-    status: () => ({ milter: formatListen(milter.address), milterConnections: milter.connectionCount }),
-  });
-  const web = await listenHttp(createServer(app), parseListen(config.web.listen, { allowBare: true }));
+  // Bind both listeners before serving anything; if either fails, release what was opened and
+  // exit, rather than run a milter with no web service (or the reverse).
+  let milter: MilterServer | null = null;
+  let web: Server;
+  try {
+    const running = await startMilterServer({
+      listen: parseListen(config.milter.listen),
+      handler: createMilterHandler({ store, policy: () => policy, logger, settings: config.milter }),
+      logger,
+      maxPacketBytes: config.milter.maxPacketBytes,
+      maxMessageBytes: config.milter.maxMessageBytes,
+      progressIntervalMs: config.milter.progressIntervalMs,
+    });
+    milter = running;
+    const app = createAdminApp({
+      store,
+      logger,
+      status: () => ({ milter: formatListen(running.address), milterConnections: running.connectionCount }),
+    });
+    web = await listenHttp(createServer(app), parseListen(config.web.listen, { allowBare: true }));
+  } catch (err) {
+    await milter?.close();
+    await store.close();
+    throw new CliError(`cannot listen: ${(err as Error).message}`, 1);
+  }
   logger.info('outguard started', {
     milter: formatListen(milter.address),
     web: config.web.listen,

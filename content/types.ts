@@ -26,6 +26,14 @@ export type ProblemCode =
   /** A part could not be decoded at all (broken transfer encoding, corrupt data). */
   | 'unreadable';
 
+export const PROBLEM_CODES: readonly ProblemCode[] = [
+  'unparseable',
+  'charset-unknown',
+  'truncated',
+  'unsupported-format',
+  'unreadable',
+];
+
 export interface Problem {
   readonly code: ProblemCode;
   readonly location: Location;

@@ -4,7 +4,7 @@
  *
  * It has no side effects: recording, replying to Postfix and printing belong to the callers.
  */
-import type { ExtractedMessage, Problem } from '../content/types.js';
+import type { AttachmentInfo, ExtractedMessage, Problem, ProblemCode } from '../content/types.js';
 import { extractMessage } from '../content/index.js';
 import { DEFAULT_DETECTORS, detectAll } from '../detectors/index.js';
 import type { Detector, Finding } from '../detectors/types.js';
@@ -24,13 +24,25 @@ export interface InspectOptions {
 }
 
 export interface Inspection {
+  /** Extraction output; its file names and segments may hold clear values: never store it. */
   readonly extracted: ExtractedMessage;
   readonly findings: readonly LocatedFinding[];
   readonly problems: readonly Problem[];
+  /** Attachments with every finding in their file names masked: safe to store and print. */
+  readonly attachments: readonly AttachmentInfo[];
   readonly decision: Decision;
   /** The subject with every finding in it replaced by its masked form: safe to store and log. */
   readonly maskedSubject: string;
 }
+
+/**
+ * Problems that mean part of the message was never read. Whatever the policy says, a message
+ * with one of them is not delivered: the engine raises accept or monitor to hold.
+ */
+export const UNINSPECTED_PROBLEMS: ReadonlySet<ProblemCode> = new Set(['unparseable', 'truncated', 'unreadable']);
+
+/** Rule id recorded when the fail-closed floor, not a policy rule, decided. */
+export const FAIL_CLOSED_RULE = 'builtin-uninspected';
 
 export async function inspectMessage(raw: Buffer, options: InspectOptions): Promise<Inspection> {
   const extracted = await extractMessage(raw);
@@ -42,13 +54,43 @@ export async function inspectMessage(raw: Buffer, options: InspectOptions): Prom
     if (segment.location === 'subject') subjectFindings = found;
     for (const f of found) findings.push({ ...f, location: segment.location });
   }
+  // File names are text the sender chose (`900101-1234568.pdf`): scanned, and masked wherever
+  // they appear in what leaves the engine.
+  const renames = new Map<string, string>();
+  for (const a of extracted.attachments) {
+    if (!a.filename || renames.has(a.filename)) continue;
+    const found = detectAll(a.filename, detectors);
+    if (found.length === 0) continue;
+    const masked = maskSpans(a.filename, found);
+    renames.set(a.filename, masked);
+    for (const f of found) findings.push({ ...f, location: `attachment-name:${masked}` });
+  }
   const problems: Problem[] = [...extracted.problems];
   if (options.truncated) {
     problems.push({ code: 'truncated', location: 'message', detail: 'message larger than milter.maxMessageBytes' });
   }
-  const decision = evaluatePolicy(options.policy, { findings, problems });
-  const maskedSubject = maskSpans(extracted.subject, subjectFindings);
-  return { extracted, findings, problems, decision, maskedSubject };
+  const decision = failClosed(evaluatePolicy(options.policy, { findings, problems }), problems);
+  return {
+    extracted,
+    findings: findings.map((f) => ({ ...f, location: renamed(f.location, renames) })),
+    problems: problems.map((p) => ({ ...p, location: renamed(p.location, renames), detail: renamed(p.detail, renames) })),
+    attachments: extracted.attachments.map((a) => ({ ...a, filename: a.filename && renamed(a.filename, renames) })),
+    decision,
+    maskedSubject: maskSpans(extracted.subject, subjectFindings),
+  };
+}
+
+function failClosed(decision: Decision, problems: readonly Problem[]): Decision {
+  if (decision.action === 'hold' || decision.action === 'block') return decision;
+  const unread = [...new Set(problems.filter((p) => UNINSPECTED_PROBLEMS.has(p.code)).map((p) => p.code))];
+  if (unread.length === 0) return decision;
+  return { ...decision, action: 'hold', ruleId: FAIL_CLOSED_RULE, reason: unread.join(', ') };
+}
+
+function renamed(text: string, renames: ReadonlyMap<string, string>): string {
+  let out = text;
+  for (const [name, masked] of renames) out = out.split(name).join(masked);
+  return out;
 }
 
 /** A finding as it may leave the engine (record, report): masked, located, no clear value. */

@@ -28,7 +28,7 @@ export function buildRecord(
     // Without an inspection there are no masks to apply, so the subject is not kept at all.
     subject: inspection ? inspection.maskedSubject : '',
     size: envelope.raw.length,
-    attachmentNames: (inspection?.extracted.attachments ?? []).map((a) => a.filename ?? '(unnamed)'),
+    attachmentNames: (inspection?.attachments ?? []).map((a) => a.filename ?? '(unnamed)'),
     action: inspection ? inspection.decision.action : state === 'held' ? 'hold' : 'tempfail',
     ruleId: inspection?.decision.ruleId ?? null,
     reason: inspection ? inspection.decision.reason : `inspection failed: ${failure ?? 'unknown error'}`,

@@ -8,7 +8,8 @@
  */
 import type { Config } from '../config/schema.js';
 import { NOQUEUE, type Logger } from '../log/logger.js';
-import type { EomVerdict, HeaderEdit, MessageEnvelope, MilterHandler } from '../milter/types.js';
+import type { EomVerdict, MessageEnvelope, MilterHandler } from '../milter/types.js';
+import { outguardHeaders } from './headers.js';
 import type { Action, Policy } from '../policies/types.js';
 import { newMessageId, type MessageState, type Store } from '../store/index.js';
 import { inspectMessage, type Inspection } from './inspect.js';
@@ -57,10 +58,7 @@ export function createMilterHandler(deps: MilterHandlerDeps): MilterHandler {
 
 function verdictFor(id: string, inspection: Inspection): EomVerdict {
   const { decision } = inspection;
-  const headers: HeaderEdit[] = [
-    { op: 'add', name: 'X-Outguard-Id', value: id },
-    { op: 'add', name: 'X-Outguard-Verdict', value: `${decision.action}; rule=${decision.ruleId ?? 'default'}` },
-  ];
+  const headers = outguardHeaders(id, decision.action, decision.ruleId);
   switch (decision.action) {
     case 'accept':
     case 'monitor':
@@ -88,6 +86,7 @@ async function failClosed(
 ): Promise<EomVerdict> {
   const onError = deps.settings.onError;
   log.error('inspection failed', { err: errorText(err), outcome: onError });
+  log.info('verdict', { action: onError, rule: 'could-not-inspect', size: envelope.raw.length, rcpts: envelope.recipients.length });
   if (onError === 'quarantine') {
     // The hold is only safe to rely on if someone can find the message later: keep its raw copy.
     try {
@@ -96,7 +95,11 @@ async function failClosed(
     } catch (storeErr) {
       log.error('cannot record held message', { err: errorText(storeErr) });
     }
-    return { kind: 'quarantine', reason: `outguard hold: could not inspect id=${id}` };
+    return {
+      kind: 'quarantine',
+      reason: `outguard hold: could not inspect id=${id}`,
+      headers: outguardHeaders(id, 'hold', 'could-not-inspect'),
+    };
   }
   try {
     await deps.store.recordMessage(buildFailureRecord(id, envelope, err, 'tempfailed'));

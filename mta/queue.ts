@@ -36,7 +36,7 @@ export interface QueueEntry {
   readonly arrival_time: number;
   readonly message_size: number;
   readonly forced_expire: boolean;
-  /** Envelope sender; empty string for the null sender. */
+  /** Envelope sender; Postfix writes the null sender as `MAILER-DAEMON`. */
   readonly sender: string;
   /** Recipients still to be delivered. */
   readonly recipients: readonly QueueRecipient[];
@@ -59,9 +59,18 @@ export interface QueueActionResult {
 export interface HeldMessageExpectation {
   /** Envelope sender without angle brackets; empty string for the null sender. */
   readonly sender: string;
-  readonly recipients: readonly string[];
+  /**
+   * Recipients as the milter saw them; omit to skip the comparison (address rewriting after the
+   * milter, always_bcc and duplicate removal change the queued set without changing the mail).
+   */
+  readonly recipients?: readonly string[];
   /** The Message-ID header value we recorded at end of message, or null when there was none. */
   readonly messageId: string | null;
+  /**
+   * A header the milter added at hold time, e.g. `X-Outguard-Id: <our id>`. Unique per message,
+   * so it identifies the queue file exactly, where Message-ID may be missing or rewritten.
+   */
+  readonly marker?: { readonly name: string; readonly value: string };
 }
 
 export type VerifyResult =
@@ -257,8 +266,8 @@ function explainNoop(
 
 /**
  * Check that `queueId` is still in the hold queue and still the message we held: same envelope
- * sender, same set of recipients and, when we recorded one, a Message-ID header with the same
- * value. Addresses compare with the domain case-folded; the local part is compared exactly.
+ * sender, and each of what the caller names: the same set of recipients, a Message-ID header
+ * with the same value, a marker header with the same value. Addresses compare with the domain case-folded; the local part is compared exactly.
  *
  * XXX: if the relay rewrites envelope addresses after the milter saw them (canonical_maps,
  * masquerade_domains), the queue file holds the rewritten form and this check reports a
@@ -276,9 +285,14 @@ export async function verifyHeldMessage(
   }
   const envelopeProblem = compareEnvelope(entry, expected);
   if (envelopeProblem) return { ok: false, reason: 'mismatch', detail: envelopeProblem };
+  if (expected.messageId === null && !expected.marker) return { ok: true, entry };
+  const headers = await readQueueHeaders(queueId, options);
+  if (!headers) return { ok: false, reason: 'not-found', detail: `${queueId} vanished` };
+  const { marker } = expected;
+  if (marker && !headerValues(headers, marker.name).includes(marker.value)) {
+    return { ok: false, reason: 'mismatch', detail: `${queueId} has no ${marker.name} ${marker.value}` };
+  }
   if (expected.messageId !== null) {
-    const headers = await readQueueHeaders(queueId, options);
-    if (!headers) return { ok: false, reason: 'not-found', detail: `${queueId} vanished` };
     const want = normalizeMessageId(expected.messageId);
     const found = headerValues(headers, 'Message-ID').map(normalizeMessageId);
     if (!found.includes(want)) {
@@ -291,9 +305,10 @@ export async function verifyHeldMessage(
 
 /** A description of the first envelope difference, or null when sender and recipients match. */
 function compareEnvelope(entry: QueueEntry, expected: HeldMessageExpectation): string | null {
-  if (normalizeAddress(entry.sender) !== normalizeAddress(expected.sender)) {
+  if (normalizeSender(entry.sender) !== normalizeSender(expected.sender)) {
     return `${entry.queue_id} has a different envelope sender`;
   }
+  if (!expected.recipients) return null;
   const have = addressSet(entry.recipients.map((r) => r.address));
   const want = addressSet(expected.recipients);
   if (have.length !== want.length) {
@@ -305,6 +320,12 @@ function compareEnvelope(entry: QueueEntry, expected: HeldMessageExpectation): s
 
 function addressSet(addresses: readonly string[]): string[] {
   return [...new Set(addresses.map(normalizeAddress))].sort();
+}
+
+/** `postqueue -j` writes the null sender as MAILER-DAEMON; the milter saw it as empty. */
+function normalizeSender(address: string): string {
+  const bare = normalizeAddress(address);
+  return bare === 'MAILER-DAEMON' ? '' : bare;
 }
 
 /** Strip angle brackets and case-fold the domain; local parts are case-sensitive (RFC 5321). */

@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { isMap, isScalar, LineCounter, parseDocument, type Node } from 'yaml';
 import { z } from 'zod';
 import { shippedFile } from '../config/paths.js';
+import { PROBLEM_CODES, type ProblemCode } from '../content/types.js';
 import { FINDING_TYPES } from '../detectors/types.js';
 import { ACTIONS, type Condition, type Policy } from './types.js';
 
@@ -18,8 +19,6 @@ export const DEFAULT_POLICY_PATH = shippedFile('policies', 'default.yaml');
 export class PolicyError extends Error {
   override readonly name = 'PolicyError';
 }
-
-const PROBLEM_CODES = ['unparseable', 'charset-unknown', 'truncated', 'unsupported-format', 'unreadable'] as const;
 
 const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
   z.union([
@@ -35,7 +34,7 @@ const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
           .transform((f) => ({ types: f.types, min: f.min, minConfidence: f.min_confidence })),
       })
       .strict(),
-    z.object({ problems: z.array(z.enum(PROBLEM_CODES)).min(1) }).strict(),
+    z.object({ problems: z.array(z.enum(PROBLEM_CODES as [ProblemCode, ...ProblemCode[]])).min(1) }).strict(),
     z.object({ all: z.array(conditionSchema).min(1) }).strict(),
     z.object({ any: z.array(conditionSchema).min(1) }).strict(),
     z.object({ not: conditionSchema }).strict(),

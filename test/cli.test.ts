@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
 import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import iconv from 'iconv-lite';
-import { REPO_ROOT, runOutguard, startOutguard, type OutguardDaemon } from './support/outguard-process.js';
+import { freePort, REPO_ROOT, runOutguard, startOutguard, type OutguardDaemon } from './support/outguard-process.js';
 
 const RRN = '900101-1234568';
 const CARD = '4111 1111 1111 1111';
@@ -88,7 +90,9 @@ describe('outguard scan', () => {
       assert.equal(result.code, 0, `${name}: ${result.stderr}`);
       const report = JSON.parse(result.stdout);
       assert.ok(['accept', 'monitor', 'hold', 'block'].includes(report.action), name);
-      if (!report.inspected) assert.equal(report.action, 'hold', `${name} could not be inspected, so it must be held`);
+      assert.ok(['full', 'partial', 'none'].includes(report.inspected), name);
+      if (report.inspected === 'none') assert.equal(report.action, 'hold', `${name} could not be inspected, so it must be held`);
+      if (report.inspected !== 'full') assert.ok(report.problems.length > 0, `${name}: say what was not read`);
     }
   });
 });
@@ -185,6 +189,70 @@ describe('outguard start on the embedded default', () => {
     const started = daemon.logLines().find((l) => l.message === 'outguard started');
     assert.equal(started?.store, 'sqlite');
     assert.equal(started?.level, 'info');
+  });
+});
+
+describe('policy reload on SIGHUP', () => {
+  it('should take a good policy file and refuse a bad one, keeping the previous policy', async () => {
+    const policy = path.join(work, 'reload-policy.yaml');
+    writeFileSync(policy, 'version: 1\ndefault_action: accept\n');
+    const daemon = await startOutguard({ OUTGUARD_DATA_DIR: path.join(work, 'reload-data'), OUTGUARD_POLICY: policy });
+    const waitFor = async (message: string, count: number) => {
+      for (let i = 0; i < 200 && daemon.logLines().filter((l) => l.message === message).length < count; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      return daemon.logLines().filter((l) => l.message === message);
+    };
+    try {
+      writeFileSync(policy, 'version: 1\nrules:\n  - id: all\n    when: { findings: { min: 1 } }\n    action: hold\n');
+      daemon.signal('SIGHUP');
+      assert.deepEqual((await waitFor('policy reloaded', 1)).map((l) => l.rules), [1]);
+      writeFileSync(policy, 'version: 1\nrules:\n  - id: all\n    actoin: hold\n');
+      daemon.signal('SIGHUP');
+      const refused = await waitFor('policy reload refused, keeping the previous policy', 1);
+      assert.equal(refused.length, 1);
+      assert.equal(refused[0]?.level, 'warn');
+    } finally {
+      await daemon.stop();
+    }
+  });
+});
+
+describe('outguard start when it cannot listen', () => {
+  it('should exit 1 with one line and leave nothing running when the web port is taken', async () => {
+    const taken = createServer();
+    taken.listen(0, '127.0.0.1');
+    await once(taken, 'listening');
+    const { port } = taken.address() as { port: number };
+    try {
+      const result = await runOutguard(['start'], {
+        env: {
+          OUTGUARD_DATA_DIR: path.join(work, 'busy-data'),
+          OUTGUARD_MILTER_LISTEN: `inet:127.0.0.1:${await freePort()}`,
+          OUTGUARD_WEB_LISTEN: `127.0.0.1:${port}`,
+        },
+        timeoutMs: 30_000,
+      });
+      assert.equal(result.code, 1);
+      assert.match(result.stderr, /^outguard: cannot listen: .*EADDRINUSE/);
+    } finally {
+      taken.close();
+    }
+  });
+});
+
+describe('commands that act on the daemon records', () => {
+  it('should refuse to invent an empty store in a folder that has none', async () => {
+    const result = await runOutguard(['held'], { env: { OUTGUARD_DATA_DIR: path.join(work, 'no-store-here') } });
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /^outguard: no Outguard store in .*no-store-here: set OUTGUARD_DATA_DIR/);
+    assert.equal(existsSync(path.join(work, 'no-store-here')), false);
+  });
+
+  it('should have doctor exit 1 when Postfix cannot be read', async () => {
+    const result = await runOutguard(['doctor'], { env: { OUTGUARD_POSTFIX_CONFIG_DIR: path.join(work, 'no-postfix') } });
+    assert.equal(result.code, 1);
+    assert.match(result.stdout, /^FAIL  postfix: /m);
   });
 });
 

@@ -7,8 +7,7 @@
  * answers and prove that a tool was never run.
  */
 import assert from 'node:assert/strict';
-import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import {
@@ -25,42 +24,7 @@ import {
 } from '../mta/index.js';
 import { parseHeaderLines } from '../mta/queue.js';
 import { parsePostconfOutput } from '../mta/postfix-tools.js';
-
-const FAKE_TOOL = `#!/bin/sh
-here=$(dirname "$0"); name=$(basename "$0")
-echo "$name $*" >> "$here/calls.log"
-[ -f "$here/$name.stdout" ] && cat "$here/$name.stdout"
-[ -f "$here/$name.stderr" ] && cat "$here/$name.stderr" >&2
-exit $(cat "$here/$name.exit" 2>/dev/null || echo 0)
-`;
-
-interface FakeTools {
-  dir: string;
-  options: { commandDir: string; configDir: string };
-  script(tool: string, out: { stdout?: string; stderr?: string; exit?: number }): Promise<void>;
-  calls(): Promise<string[]>;
-}
-
-async function fakeTools(): Promise<FakeTools> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'outguard-fake-postfix-'));
-  for (const tool of ['postqueue', 'postsuper', 'postcat', 'postconf']) {
-    await writeFile(path.join(dir, tool), FAKE_TOOL);
-    await chmod(path.join(dir, tool), 0o755);
-  }
-  return {
-    dir,
-    options: { commandDir: dir, configDir: '/etc/postfix-out' },
-    async script(tool, out) {
-      await writeFile(path.join(dir, `${tool}.stdout`), out.stdout ?? '');
-      await writeFile(path.join(dir, `${tool}.stderr`), out.stderr ?? '');
-      await writeFile(path.join(dir, `${tool}.exit`), String(out.exit ?? 0));
-    },
-    async calls() {
-      const log = await readFile(path.join(dir, 'calls.log'), 'utf8').catch(() => '');
-      return log.split('\n').filter((l) => l !== '');
-    },
-  };
-}
+import { fakeTools, type FakeTools } from './support/fake-postfix.js';
 
 const HELD_ID = '4jgGPV6tKKzJ9Hd';
 

@@ -72,6 +72,8 @@ export interface OutguardDaemon {
   readonly env: Record<string, string>;
   /** JSON log lines written so far. */
   logLines(): Array<Record<string, unknown>>;
+  /** Send a signal to the daemon (SIGHUP reloads the policy). */
+  signal(name: NodeJS.Signals): void;
   stop(): Promise<void>;
 }
 
@@ -112,6 +114,7 @@ export async function startOutguard(env: Record<string, string> = {}): Promise<O
     webPort,
     env: fullEnv,
     logLines,
+    signal: (name) => child.kill(name),
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');

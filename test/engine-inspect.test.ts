@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { FAIL_CLOSED_RULE, inspectMessage, maskSpans } from '../engine/inspect.js';
+import { loadPolicyFile, parsePolicy } from '../policies/load.js';
+import { attachmentPart, buildMail } from './support/mail-builder.js';
+
+const RRN = '900101-1234568';
+
+describe('the inspection pipeline', () => {
+  const policy = loadPolicyFile();
+
+  it('should find personal data in an attachment file name and mask the name everywhere', async () => {
+    const raw = buildMail({
+      subject: '자료',
+      text: '첨부 확인 바랍니다.',
+      attachments: [attachmentPart(`${RRN}_홍길동.pdf`, Buffer.from('%PDF-1.4 binary'), { contentType: 'application/pdf' })],
+    });
+    const inspection = await inspectMessage(raw, { policy });
+    assert.equal(inspection.decision.action, 'hold');
+    assert.deepEqual(
+      inspection.findings.map((f) => [f.type, f.masked, f.location]),
+      [['rrn', '900101-1******', 'attachment-name:900101-1******_홍길동.pdf']],
+    );
+    assert.deepEqual(inspection.attachments.map((a) => a.filename), ['900101-1******_홍길동.pdf']);
+    const safe = JSON.stringify([inspection.findings, inspection.problems, inspection.attachments]);
+    assert.ok(!safe.includes('1234568'), safe);
+  });
+
+  describe('when part of the message could not be read', () => {
+    const lenient = parsePolicy(`
+version: 1
+default_action: accept
+rules:
+  - id: only-findings
+    when: { findings: { min: 1 } }
+    action: hold
+`);
+    it('should hold an unparseable message even when the policy would accept it', async () => {
+      const inspection = await inspectMessage(Buffer.from([0x00, 0xff, 0x13, 0x37, 0x00, 0x01]), { policy: lenient });
+      assert.equal(inspection.decision.action, 'hold');
+      assert.equal(inspection.decision.ruleId, FAIL_CLOSED_RULE);
+      assert.equal(inspection.decision.reason, 'unparseable');
+    });
+
+    it('should hold a message the MTA cut at the size limit', async () => {
+      const inspection = await inspectMessage(buildMail({ text: 'ok' }), { policy: lenient, truncated: true });
+      assert.equal(inspection.decision.action, 'hold');
+      assert.equal(inspection.decision.ruleId, FAIL_CLOSED_RULE);
+    });
+
+    it('should leave a block decided by the policy as it is', async () => {
+      const blocking = parsePolicy('version: 1\ndefault_action: block\n');
+      const inspection = await inspectMessage(buildMail({ text: 'ok' }), { policy: blocking, truncated: true });
+      assert.equal(inspection.decision.action, 'block');
+    });
+
+    it('should not raise a message whose only problem is an unsupported attachment', async () => {
+      const raw = buildMail({
+        text: 'ok',
+        attachments: [attachmentPart('a.pdf', Buffer.from('%PDF-1.4'), { contentType: 'application/pdf' })],
+      });
+      const inspection = await inspectMessage(raw, { policy: lenient });
+      assert.equal(inspection.decision.action, 'accept');
+    });
+  });
+});
+
+describe('masking spans', () => {
+  it('should replace each finding with its masked form and keep the rest', () => {
+    const text = `a ${RRN} b`;
+    const masked = maskSpans(text, [{ type: 'rrn', start: 2, end: 16, confidence: 'high', masked: '900101-1******' }]);
+    assert.equal(masked, 'a 900101-1****** b');
+  });
+});
