@@ -6,6 +6,7 @@ import type { DetectorBenchResult } from './detector-throughput.js';
 import type { MachineInfo } from './machine.js';
 import type { PipelineCase } from './pipeline-latency.js';
 import type { PostfixBenchResult, PostfixRun } from './postfix-throughput.js';
+import { QUIET_BUSY_PCT } from './proc-cpu.js';
 import { median } from './stats.js';
 
 /** Issue 3's goal for the detector suite, per core. */
@@ -25,6 +26,10 @@ export interface BenchResult {
 
 function fixed(n: number | null | undefined, digits = 1): string {
   return n === null || n === undefined || !Number.isFinite(n) ? '–' : n.toFixed(digits);
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
@@ -79,7 +84,7 @@ function pipelineSection(cases: readonly PipelineCase[]): string {
     fixed(c.summary.min, 2),
     fixed(c.summary.max, 2),
     fixed(1000 / c.summary.median, 0),
-    `${c.action} (${c.findings} finding${c.findings === 1 ? '' : 's'})`,
+    `${c.action} (${plural(c.findings, 'finding')})`,
   ]);
   const n = cases[0]?.summary.n ?? 0;
   return [
@@ -122,13 +127,14 @@ function postfixSection(p: PostfixBenchResult): string {
   const first = p.runs[0];
   const load = first
     ? `${first.messages} mails per run (${first.marked} with the RRN), ` +
-      `${p.summaries[0]?.msgPerSecond.n ?? 0} runs per case, interleaved, fresh Postfix per run.`
+      `${plural(p.summaries[0]?.msgPerSecond.n ?? 0, 'run')} per case, interleaved, ` +
+      'fresh Postfix per run.'
     : 'No runs.';
   const ratios = p.ratios.map(
     (r) => `${r.set}: Outguard ÷ alone = **${fixed(r.ofMedians, 2)}** (medians), ` +
       `${fixed(r.pairedMedian, 2)} (median of per-run pairs); goal ${THROUGHPUT_GOAL_RATIO}.`,
   );
-  const noisy = p.runs.filter((r) => (r.backgroundBusyPct ?? 0) >= 25).length;
+  const noisy = p.runs.filter((r) => (r.backgroundBusyPct ?? 0) >= QUIET_BUSY_PCT).length;
   const errors = p.runs.reduce((sum, r) => sum + (r.outguard?.errors ?? 0), 0);
   const sourceErrors = p.runs.flatMap((r) => r.sourceErrors);
   return [
@@ -140,9 +146,23 @@ function postfixSection(p: PostfixBenchResult): string {
     ...ratios,
     '',
     `Outguard inspection errors (fail-closed answers): ${errors}. ` +
-      `Runs started on a busy machine (≥ 25 % busy the second before): ${noisy}.`,
+      `Runs started on a busy machine (≥ ${QUIET_BUSY_PCT} % busy the second before): ${noisy}.`,
+    '',
+    'Per run, msg/s (machine busy % in the second before the run):',
+    '',
+    ...perRunLines(p),
     ...(sourceErrors.length > 0 ? [`smtp-source errors: ${sourceErrors.join('; ')}`] : []),
   ].join('\n');
+}
+
+function perRunLines(p: PostfixBenchResult): string[] {
+  return p.summaries.map((s) => {
+    const runs = p.runs.filter((r) => r.set === s.set && r.case === s.case);
+    const cells = runs.map(
+      (r) => `${fixed(r.msgPerSecond, 0)} (${fixed(r.backgroundBusyPct, 0)} %)`,
+    );
+    return `- ${s.set}, ${s.case}: ${cells.join(', ')}`;
+  });
 }
 
 export function renderMarkdown(result: BenchResult): string {
