@@ -47,11 +47,11 @@ export interface Decider {
 }
 
 export function releaseHeld(deps: HeldActionDeps, id: string, by: Decider): Promise<HeldActionResult> {
-  return act(deps, id, by, { to: 'released', verb: 'release', run: releaseFromHold, success: 'released' });
+  return act(deps, id, by, { to: 'released', verb: 'release', run: releaseFromHold, success: 'released', closesWhenGone: false });
 }
 
 export function discardHeld(deps: HeldActionDeps, id: string, by: Decider): Promise<HeldActionResult> {
-  return act(deps, id, by, { to: 'discarded', verb: 'discard', run: deleteMessage, success: 'deleted' });
+  return act(deps, id, by, { to: 'discarded', verb: 'discard', run: deleteMessage, success: 'deleted', closesWhenGone: true });
 }
 
 interface Step {
@@ -59,10 +59,17 @@ interface Step {
   readonly verb: string;
   readonly run: (queueId: string, options: PostfixToolOptions) => Promise<QueueActionResult>;
   readonly success: QueueActionResult['outcome'];
+  /**
+   * When the queue file is already gone, discarding still has a meaning (Outguard will never
+   * deliver it) so the record is closed, with the fact written in the audit trail; releasing
+   * does not (the mail would have to be re-injected from the stored copy: issue 6).
+   */
+  readonly closesWhenGone: boolean;
 }
 
 async function act(deps: HeldActionDeps, id: string, by: Decider, step: Step): Promise<HeldActionResult> {
-  const record = await deps.store.getMessage(id);
+  // Our ids are ULIDs, which are case-insensitive; people retype them in lower case.
+  const record = (await deps.store.getMessage(id)) ?? (await deps.store.getMessage(id.toUpperCase()));
   if (!record) return fail('unknown-message', `no message with id or queue id ${id}`);
   const log = deps.logger.child({ qid: record.queueId ?? NOQUEUE, mid: record.id, phase: step.verb });
   if (record.state !== 'held') return fail('not-held', `message ${record.id} is ${record.state}, not held`);
@@ -70,11 +77,19 @@ async function act(deps: HeldActionDeps, id: string, by: Decider, step: Step): P
 
   // Our id header, added at hold time, names the queue file exactly; recipients are not
   // compared because Postfix may rewrite or deduplicate them after the milter saw them.
-  const check = await verifyHeldMessage(
-    record.queueId,
-    { sender: record.sender, messageId: null, marker: { name: ID_HEADER, value: record.id } },
-    deps.postfix,
-  );
+  let check: Awaited<ReturnType<typeof verifyHeldMessage>>;
+  try {
+    check = await verifyHeldMessage(
+      record.queueId,
+      { sender: record.sender, messageId: null, marker: { name: ID_HEADER, value: record.id } },
+      deps.postfix,
+    );
+  } catch (err) {
+    return fail('postfix-failed', `cannot read the Postfix queue: ${(err as Error).message.split('\n')[0]}`);
+  }
+  if (!check.ok && check.reason === 'not-found' && step.closesWhenGone) {
+    return closeGone(deps, record, by, step, log);
+  }
   if (!check.ok) {
     log.warn('held message does not match the queue', { reason: check.reason, detail: check.detail });
     const failure = check.reason === 'mismatch' ? 'queue-mismatch' : 'queue-gone';
@@ -106,6 +121,23 @@ async function act(deps: HeldActionDeps, id: string, by: Decider, step: Step): P
   log.info(`${step.verb}d`, { actor: by.actor, detail: outcome.detail });
   const updated = (await deps.store.getMessage(record.id)) ?? record;
   return { ok: true, record: updated, detail: outcome.detail };
+}
+
+async function closeGone(
+  deps: HeldActionDeps,
+  record: MessageRecord,
+  by: Decider,
+  step: Step,
+  log: Logger,
+): Promise<HeldActionResult> {
+  const detail = `${record.queueId} was already gone from the Postfix queue (released or deleted outside Outguard)`;
+  const reason = by.reason ? `${by.reason}; ${detail}` : detail;
+  if (!(await deps.store.transition(record.id, ['held'], step.to, { actor: by.actor, reason }))) {
+    return fail('lost-race', `message ${record.id} was decided by someone else meanwhile`);
+  }
+  await deps.store.deleteRawCopy(record.id);
+  log.warn(`${step.verb}: queue file already gone, record closed`, { actor: by.actor });
+  return { ok: true, record: (await deps.store.getMessage(record.id)) ?? record, detail };
 }
 
 function fail(failure: HeldActionFailure, detail: string): HeldActionResult {

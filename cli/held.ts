@@ -1,6 +1,8 @@
 /**
  * `outguard held`, `outguard release ID`, `outguard discard ID`.
  */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { discardHeld, releaseHeld, type HeldActionDeps, type HeldActionResult } from '../approvals/held.js';
 import { MAX_LIST_LIMIT, type MessageRecord } from '../store/index.js';
 import { CliError, commandLogger, settings, storeFrom } from './runtime.js';
@@ -71,6 +73,11 @@ async function decide(
   const store = await storeFrom(config, logger, { mustExist: true });
   try {
     const postfix = { configDir: config.postfix.configDir, commandDir: config.postfix.commandDir };
+    const mainCf = path.join(postfix.configDir ?? '/etc/postfix', 'main.cf');
+    if (!existsSync(mainCf)) {
+      const source = postfix.configDir ? 'OUTGUARD_POSTFIX_CONFIG_DIR' : 'Postfix default';
+      throw new CliError(`bad setting postfix.configDir: ${mainCf} not found (${source})`, 2);
+    }
     const result = await action({ store, postfix, logger });
     if (!result.ok) throw new CliError(`${id}: ${result.detail}`);
     process.stdout.write(`${result.record.id} (${result.record.queueId}) ${done}: ${result.detail}\n`);

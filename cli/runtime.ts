@@ -35,7 +35,8 @@ export function policyFrom(config: Config, override?: string): Policy {
 
 /** Logger for commands whose stdout is their answer: JSON log lines go to stderr. */
 export function commandLogger(config: Config): Logger {
-  return createLogger({ level: config.log.level === 'debug' ? 'debug' : 'warn', stream: process.stderr });
+  // Only our own faults: what a command reports to its user it says in its own line.
+  return createLogger({ level: config.log.level === 'debug' ? 'debug' : 'error', stream: process.stderr });
 }
 
 /**

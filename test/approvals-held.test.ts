@@ -110,6 +110,26 @@ describe('releasing and discarding held messages', () => {
     assert.match(!result.ok ? result.detail : '', /not in the queue; nothing was changed/);
   });
 
+  it('should close the record on discard when the queue file is already gone, saying so', async () => {
+    const id = await held();
+    await fake.script('postqueue', { stdout: '' });
+    const result = await discardHeld(deps, id.toLowerCase(), { actor: 'cli:root' });
+    assert.equal(result.ok, true);
+    assert.match(result.ok ? result.detail : '', /already gone from the Postfix queue/);
+    assert.equal((await store.getMessage(id))?.state, 'discarded');
+    assert.match((await store.events(id)).at(-1)?.reason ?? '', /released or deleted outside Outguard/);
+    assert.ok(!(await fake.calls()).some((c) => c.startsWith('postsuper')), 'postsuper never ran');
+  });
+
+  it('should report an unreadable queue as a Postfix failure, not a crash', async () => {
+    const id = await held();
+    await fake.script('postqueue', { stderr: 'postqueue: fatal: open /nope/main.cf: No such file or directory\n', exit: 1 });
+    const result = await releaseHeld(deps, id, { actor: 'cli:root' });
+    assert.equal(!result.ok && result.failure, 'postfix-failed');
+    assert.match(!result.ok ? result.detail : '', /^cannot read the Postfix queue: /);
+    assert.equal((await store.getMessage(id))?.state, 'held');
+  });
+
   it('should match a null-sender message (MAILER-DAEMON in the queue) and deduplicated recipients', async () => {
     const id = await held({ sender: '' });
     await queueShows(id, 'MAILER-DAEMON');
