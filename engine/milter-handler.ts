@@ -38,6 +38,8 @@ export function createMilterHandler(deps: MilterHandlerDeps): MilterHandler {
       const id = newMessageId();
       const log = deps.logger.child({ qid: envelope.queueId ?? NOQUEUE, mid: id, phase: 'eom' });
       const started = Date.now();
+      // Set once the record is written, so a later failure corrects it instead of adding a twin.
+      let recorded: MessageState | null = null;
       try {
         const inspect = deps.inspect ?? inspectMessage;
         const inspection = await withTimeout(
@@ -46,11 +48,12 @@ export function createMilterHandler(deps: MilterHandlerDeps): MilterHandler {
         );
         const action = inspection.decision.action;
         await deps.store.recordMessage(buildRecord(id, envelope, inspection, STATE_FOR_ACTION[action]));
+        recorded = STATE_FOR_ACTION[action];
         if (action === 'hold') await deps.store.saveRawCopy(id, envelope.raw);
         logVerdict(log, inspection, envelope, Date.now() - started);
         return verdictFor(id, inspection);
       } catch (err) {
-        return failClosed(deps, log, id, envelope, err);
+        return failClosed(deps, log, { id, envelope, err, recorded });
       }
     },
   };
@@ -77,39 +80,54 @@ function verdictFor(id: string, inspection: Inspection): EomVerdict {
   }
 }
 
-async function failClosed(
-  deps: MilterHandlerDeps,
-  log: Logger,
-  id: string,
-  envelope: MessageEnvelope,
-  err: unknown,
-): Promise<EomVerdict> {
+interface Failure {
+  readonly id: string;
+  readonly envelope: MessageEnvelope;
+  readonly err: unknown;
+  /** The state already recorded for this message, or null when nothing was written. */
+  readonly recorded: MessageState | null;
+}
+
+async function failClosed(deps: MilterHandlerDeps, log: Logger, failure: Failure): Promise<EomVerdict> {
+  const { id, envelope, err } = failure;
   const onError = deps.settings.onError;
   log.error('inspection failed', { err: errorText(err), outcome: onError });
   log.info('verdict', { action: onError, rule: 'could-not-inspect', size: envelope.raw.length, rcpts: envelope.recipients.length });
   if (onError === 'quarantine') {
     // The hold is only safe to rely on if someone can find the message later: keep its raw copy.
-    try {
-      await deps.store.recordMessage(buildFailureRecord(id, envelope, err, 'held'));
-      await deps.store.saveRawCopy(id, envelope.raw);
-    } catch (storeErr) {
-      log.error('cannot record held message', { err: errorText(storeErr) });
-    }
+    await recordFailure(deps, log, failure, 'held', () => deps.store.saveRawCopy(id, envelope.raw));
     return {
       kind: 'quarantine',
       reason: `outguard hold: could not inspect id=${id}`,
       headers: outguardHeaders(id, 'hold', 'could-not-inspect'),
     };
   }
-  try {
-    await deps.store.recordMessage(buildFailureRecord(id, envelope, err, 'tempfailed'));
-  } catch (storeErr) {
-    log.error('cannot record tempfailed message', { err: errorText(storeErr) });
-  }
+  await recordFailure(deps, log, failure, 'tempfailed');
   return {
     kind: 'tempfail',
     reply: { code: 451, enhanced: '4.7.1', text: `Outbound inspection unavailable, try again later (ref ${id})` },
   };
+}
+
+/** Best effort: the verdict to Postfix stands whether or not the store can take the record. */
+async function recordFailure(
+  deps: MilterHandlerDeps,
+  log: Logger,
+  failure: Failure,
+  state: MessageState,
+  then?: () => Promise<void>,
+): Promise<void> {
+  const { id, envelope, err, recorded } = failure;
+  try {
+    if (recorded === null) {
+      await deps.store.recordMessage(buildFailureRecord(id, envelope, err, state));
+    } else if (recorded !== state) {
+      await deps.store.transition(id, [recorded], state, { actor: 'outguard', reason: errorText(err) });
+    }
+    await then?.();
+  } catch (storeErr) {
+    log.error(`cannot record ${state} message`, { err: errorText(storeErr) });
+  }
 }
 
 function buildFailureRecord(id: string, envelope: MessageEnvelope, err: unknown, state: MessageState) {

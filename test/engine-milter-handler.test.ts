@@ -159,6 +159,23 @@ rules:
       assert.deepEqual(await store.getRawCopy(id), raw);
     });
 
+    it('should correct its record, not add a second one, when the held copy cannot be saved', async () => {
+      const noCopies = new Proxy(store, {
+        get(target, prop) {
+          if (prop === 'saveRawCopy') return async () => { throw new Error('disk full'); };
+          const value = Reflect.get(target, prop, target) as unknown;
+          return typeof value === 'function' ? value.bind(target) : value;
+        },
+      });
+      const before = (await store.listMessages({ limit: 1000 })).length;
+      const verdict = await handler({ store: noCopies }).onEndOfMessage(envelope(raw), session);
+      assert.equal(verdict.kind, 'tempfail');
+      const all = await store.listMessages({ limit: 1000 });
+      assert.equal(all.length, before + 1, 'one record for one message');
+      assert.equal(all[0]?.state, 'tempfailed');
+      assert.deepEqual((await store.events(all[0]!.id)).map((e) => e.to), ['held', 'tempfailed']);
+    });
+
     it('should tempfail when the store cannot record the decision', async () => {
       const broken = await openStore({ dataDir: mkdtempSync(path.join(tmpdir(), 'og-broken-')) });
       await broken.close();
