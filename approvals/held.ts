@@ -68,8 +68,7 @@ interface Step {
 }
 
 async function act(deps: HeldActionDeps, id: string, by: Decider, step: Step): Promise<HeldActionResult> {
-  // Our ids are ULIDs, which are case-insensitive; people retype them in lower case.
-  const record = (await deps.store.getMessage(id)) ?? (await deps.store.getMessage(id.toUpperCase()));
+  const record = await deps.store.getMessage(id);
   if (!record) return fail('unknown-message', `no message with id or queue id ${id}`);
   const log = deps.logger.child({ qid: record.queueId ?? NOQUEUE, mid: record.id, phase: step.verb });
   if (record.state !== 'held') return fail('not-held', `message ${record.id} is ${record.state}, not held`);

@@ -66,16 +66,12 @@ function braceEscapes(source: string): string {
 }
 
 function rustAtoms(): Atoms {
+  // Rust's regex has no lookarounds or back-references: consuming boundaries instead.
   const notWord = `[^${braceEscapes(WORD_CHAR).slice(1)}`;
   return {
-    digit: braceEscapes(DIGIT),
-    monthTens: braceEscapes(MONTH_TENS),
-    dayTens: braceEscapes(DAY_TENS),
-    cardFirst: braceEscapes(CARD_FIRST),
-    dash: braceEscapes(DASH),
+    ...pcre2Atoms(),
     startBoundary: `(?:^|${notWord})`,
     endBoundary: `(?:$|${notWord})`,
-    wrappedSeparator: '',
     backrefs: false,
   };
 }

@@ -4,7 +4,7 @@
  */
 import type { Kysely, Selectable } from 'kysely';
 import { isUniqueViolation, StoreError } from './errors.js';
-import { newEventId } from './ids.js';
+import { isUlid, newEventId } from './ids.js';
 import {
   fromEventRow,
   fromRows,
@@ -89,10 +89,12 @@ export async function findMessage(
   idOrQueueId: string,
 ): Promise<MessageRecord | null> {
   if (idOrQueueId === '' || idOrQueueId.length > MAX_LOOKUP_KEY_LENGTH) return null;
+  // ULIDs are case-insensitive and people retype them in lower case; queue ids are not.
+  const upper = idOrQueueId.toUpperCase();
   const byId = await db
     .selectFrom('messages')
     .selectAll()
-    .where('id', '=', idOrQueueId)
+    .where('id', '=', isUlid(upper) ? upper : idOrQueueId)
     .executeTakeFirst();
   const row =
     byId ??
