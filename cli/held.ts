@@ -46,7 +46,12 @@ function heldSummary(m: MessageRecord) {
     subject: m.subject,
     rule: m.ruleId,
     reason: m.reason,
-    findings: m.findings.map((f) => ({ type: f.type, masked: f.masked, location: f.location })),
+    findings: m.findings.map((f) => ({
+      type: f.type,
+      ...(f.label !== undefined ? { label: f.label } : {}),
+      masked: f.masked,
+      location: f.location,
+    })),
   };
 }
 

@@ -4,6 +4,7 @@
  * commander and to the shared exit-status handling in runtime.ts.
  */
 import { Command, Option } from 'commander';
+import { CONFIDENCES } from '../detectors/types.js';
 import { detectCommand } from './detect.js';
 import { doctorCommand } from './doctor.js';
 import { discardCommand, heldCommand, releaseCommand } from './held.js';
@@ -35,10 +36,14 @@ program
 
 program
   .command('detect')
-  .description('find personal data in text read from stdin')
+  .description('find personal data, company keywords and patterns in text read from stdin')
   .option('--json', 'print findings as a JSON array')
   .addOption(new Option('--jsonl', 'read one JSON string per line, print one findings array per line'))
   .option('--reveal', 'include the clear value of each finding (never use on shared terminals)')
+  .addOption(
+    new Option('--min-confidence <level>', 'print findings at this confidence or above (default: detection.minConfidence, medium)')
+      .choices(CONFIDENCES),
+  )
   .action((options) => run(() => detectCommand(options)));
 
 program

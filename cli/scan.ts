@@ -5,6 +5,7 @@
  * findings only.
  */
 import { readFile } from 'node:fs/promises';
+import { detectionFrom } from '../config/detection.js';
 import { findingSummary, inspectMessage, type Inspection } from '../engine/inspect.js';
 import { CliError, policyFrom, settings } from './runtime.js';
 
@@ -14,15 +15,16 @@ export interface ScanOptions {
 }
 
 export async function scanCommand(file: string, options: ScanOptions): Promise<void> {
-  const { config } = settings();
+  const { config, file: configFile } = settings();
   const policy = policyFrom(config, options.policy);
+  const detection = detectionFrom(config, configFile);
   let raw: Buffer;
   try {
     raw = await readFile(file);
   } catch (err) {
     throw new CliError(`cannot read ${file}: ${(err as Error).message}`, 2);
   }
-  const inspection = await inspectMessage(raw, { policy });
+  const inspection = await inspectMessage(raw, { policy, detection });
   const report = scanReport(file, raw.length, inspection);
   process.stdout.write(options.json ? JSON.stringify(report, null, 2) + '\n' : humanReport(report));
 }
@@ -59,7 +61,10 @@ function humanReport(report: ReturnType<typeof scanReport>): string {
   ];
   if (report.inspected === 'none') lines.push('  could not inspect: the message could not be parsed');
   if (report.inspected === 'partial') lines.push('  could not inspect every part (see problems)');
-  for (const f of report.findings) lines.push(`  ${f.type}\t${f.masked}\t${f.confidence}\t${f.location}`);
+  for (const f of report.findings) {
+    const type = f.label === undefined ? f.type : `${f.type}:${f.label}`;
+    lines.push(`  ${type}\t${f.masked}\t${f.confidence}\t${f.location}`);
+  }
   for (const p of report.problems) lines.push(`  problem ${p.code} at ${p.location}: ${p.detail}`);
   return lines.join('\n') + '\n';
 }

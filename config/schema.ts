@@ -6,6 +6,7 @@
  * rather than a setting silently ignored.
  */
 import { z } from 'zod';
+import { CONFIDENCES, PII_TYPES, type Confidence, type PiiType } from '../detectors/types.js';
 import { parseListen } from './listen.js';
 
 const milterListen = z.string().superRefine((value, ctx) => {
@@ -23,6 +24,44 @@ const webListen = z.string().superRefine((value, ctx) => {
     ctx.addIssue({ code: 'custom', message: (err as Error).message });
   }
 });
+
+const confidence = z.enum(CONFIDENCES as [Confidence, ...Confidence[]]);
+const maskStyle = z.enum(['none', 'partial', 'full']);
+
+/** Dictionary and pattern names label findings (`keyword:confidential`) and policy `labels`. */
+const label = z.string().regex(/^\S{1,64}$/u, 'one word of at most 64 characters, no spaces');
+
+const dictionary = z
+  .object({
+    name: label,
+    /** Words listed inline. Latin letters match in either case (detectors/keywords.ts). */
+    words: z.array(z.string().trim().min(1, 'empty word')).default([]),
+    /**
+     * A word list, one word a line; `#` starts a comment line, blank lines are skipped. A
+     * relative path is taken from the config file's folder. Read at start and on SIGHUP.
+     */
+    file: z.string().min(1).optional(),
+    /** A company word is not a guess: high unless the list is known to be noisy. */
+    confidence: confidence.default('high'),
+    /** How a hit is shown in records and logs; `none`, because a keyword is not personal data. */
+    mask: maskStyle.default('none'),
+  })
+  .strict()
+  .refine((d) => d.words.length > 0 || d.file !== undefined, {
+    message: 'needs words, a file, or both',
+  });
+
+const pattern = z
+  .object({
+    name: label,
+    /** RE2 syntax (linear time): no look-around, no back-references. */
+    regex: z.string().min(1),
+    ignoreCase: z.boolean().default(false),
+    confidence: confidence.default('medium'),
+    /** Default `partial`: a company id can still point at a person. */
+    mask: maskStyle.default('partial'),
+  })
+  .strict();
 
 export const configSchema = z
   .object({
@@ -84,6 +123,25 @@ export const configSchema = z
         configDir: z.string().min(1).optional(),
         /** Folder holding postqueue, postsuper and postconf. */
         commandDir: z.string().min(1).default('/usr/sbin'),
+      })
+      .strict()
+      .prefault({}),
+    detection: z
+      .object({
+        /**
+         * Lowest confidence `outguard detect` prints when `--min-confidence` is not given.
+         * Policies have their own floor per rule (`min_confidence`).
+         */
+        minConfidence: confidence.default('medium'),
+        /** Personal-data types to look for; default every type. */
+        types: z
+          .array(z.enum(PII_TYPES as [PiiType, ...PiiType[]]))
+          .min(1)
+          .default(() => [...PII_TYPES]),
+        /** Company word lists (대외비, 기밀, project code names): `keyword` findings. */
+        dictionaries: z.array(dictionary).default([]),
+        /** Company regular expressions: `pattern` findings. */
+        patterns: z.array(pattern).default([]),
       })
       .strict()
       .prefault({}),

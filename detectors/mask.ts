@@ -1,65 +1,83 @@
 /**
- * Masked forms of detected values, and the digit helpers the detectors share.
+ * Masked forms of detected values.
  *
  * A finding carries only its masked form (see detectors/types.ts), so these functions decide what
  * an operator, a log line or the store can ever see of a value. They follow the Korean display
- * conventions (개인정보 표시제한): an RRN keeps its birth date and gender digit, a card keeps at
- * most the first 6 and last 4 digits (the PCI limit), nothing else.
+ * conventions (개인정보 표시제한, notes/korean-pii.md §4) so that people recognise them: an RRN
+ * keeps its birth date and gender digit, a card at most the first 6 and last 4 digits (the PCI
+ * limit), a phone hides its middle group, an e-mail address keeps two letters of its local part.
+ *
+ * Masks are built from the digits and grouping the scanner read, never from the raw span, so
+ * full-width digits, look-alike dashes, invisible characters and character references in the
+ * original come out as plain `0-9`, `-` and ` `.
  */
+import type { Candidate } from './numbers.js';
 
-/** Full-width digits ０-９ (U+FF10-U+FF19) sit this far above their ASCII forms. */
-const FULL_WIDTH_DIGIT_OFFSET = 0xff10 - 0x30;
-
-const ASCII_DIGITS_ONLY = /^[0-9]*$/;
-
-/** Characters written for a hidden digit. */
 export const MASK_CHAR = '*';
 
-/** True for an ASCII or full-width digit. */
-export function isDigitChar(ch: string): boolean {
-  return (ch >= '0' && ch <= '9') || (ch >= '０' && ch <= '９');
-}
+const SEPARATOR: Readonly<Record<Candidate['sep'], string>> = {
+  none: '',
+  dash: '-',
+  space: ' ',
+  dot: '.',
+  paren: '-',
+  mixed: '-',
+};
 
 /**
- * The ASCII digits of a matched value, in order, with every separator dropped. Full-width digits
- * are folded to ASCII; this runs on a match of at most a few dozen characters, never on a body.
+ * The candidate's digits in its own grouping, each digit for which `visible(index, total)` is
+ * false replaced by `*`.
  */
-export function asciiDigits(value: string): string {
-  if (ASCII_DIGITS_ONLY.test(value)) return value;
-  let digits = '';
-  for (const ch of value) {
-    if (ch >= '0' && ch <= '9') digits += ch;
-    else if (ch >= '０' && ch <= '９') {
-      digits += String.fromCharCode(ch.charCodeAt(0) - FULL_WIDTH_DIGIT_OFFSET);
-    }
-  }
-  return digits;
+export function maskGrouped(
+  candidate: Pick<Candidate, 'digits' | 'lengths' | 'sep'>,
+  visible: (index: number, total: number) => boolean,
+): string {
+  const { digits, lengths } = candidate;
+  const separator = SEPARATOR[candidate.sep];
+  let out = '';
+  let at = 0;
+  lengths.forEach((length, group) => {
+    if (group > 0) out += separator;
+    for (let k = at; k < at + length; k += 1) out += visible(k, digits.length) ? digits.charAt(k) : MASK_CHAR;
+    at += length;
+  });
+  return out;
 }
 
-/** `900101-1******`: birth date and gender digit, separator always written as `-`. */
+/** `900101-1******`: birth date and gender digit, separator always `-` (also foreigner and corporate numbers). */
 export function maskRrn(digits: string): string {
-  return `${digits.slice(0, 6)}-${digits.slice(6, 7)}${MASK_CHAR.repeat(6)}`;
+  return `${digits.slice(0, 6)}-${digits.charAt(6)}${MASK_CHAR.repeat(6)}`;
 }
 
-/**
- * `4111-11**-****-1111`: the first 6 and last 4 digits stay, every other digit becomes `*`. The
- * grouping of the original is kept so the masked form is recognisable; dash-like separators are
- * written as `-`, full-width digits as ASCII.
- */
-export function maskCard(value: string): string {
-  const total = asciiDigits(value).length;
-  const keepHead = 6;
-  const keepTail = 4;
-  let seen = 0;
-  let masked = '';
-  for (const ch of value) {
-    if (!isDigitChar(ch)) {
-      masked += ch === ' ' ? ' ' : '-';
-      continue;
-    }
-    const visible = seen < keepHead || seen >= total - keepTail;
-    masked += visible ? asciiDigits(ch) : MASK_CHAR;
-    seen += 1;
-  }
-  return masked;
+/** `4111-11**-****-1111`: the first 6 and last 4 digits, nothing else. */
+export function maskCard(candidate: Pick<Candidate, 'digits' | 'lengths' | 'sep'>): string {
+  return maskGrouped(candidate, (k, total) => k < 6 || k >= total - 4);
+}
+
+/** The group before the last hidden (`010-****-5678`); a bare number hides digits 4-7. */
+export function maskPhone(candidate: Pick<Candidate, 'digits' | 'lengths' | 'sep'>): string {
+  const { lengths } = candidate;
+  if (lengths.length < 2) return maskGrouped(candidate, (k, total) => k < 3 || k >= total - 4);
+  const last = lengths[lengths.length - 1]!;
+  const middle = lengths[lengths.length - 2]!;
+  return maskGrouped(candidate, (k, total) => k < total - last - middle || k >= total - last);
+}
+
+/** Keep the first `head` and last `tail` digits. */
+export function maskKeeping(candidate: Pick<Candidate, 'digits' | 'lengths' | 'sep'>, head: number, tail = 0): string {
+  return maskGrouped(candidate, (k, total) => k < head || k >= total - tail);
+}
+
+/** `ho***@example.com`: two characters of the local part, then `***`. */
+export function maskEmail(address: string): string {
+  const at = address.indexOf('@');
+  return `${address.slice(0, Math.min(2, at))}${MASK_CHAR.repeat(3)}${address.slice(at)}`;
+}
+
+/** Dictionary and pattern matches: as found, first and last character kept, or all hidden. */
+export function maskText(value: string, style: 'none' | 'partial' | 'full'): string {
+  if (style === 'none') return value;
+  const chars = [...value];
+  if (style === 'full' || chars.length <= 2) return MASK_CHAR.repeat(chars.length);
+  return chars[0] + MASK_CHAR.repeat(chars.length - 2) + chars[chars.length - 1];
 }

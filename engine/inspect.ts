@@ -6,8 +6,8 @@
  */
 import type { AttachmentInfo, ExtractedMessage, Problem, ProblemCode } from '../content/types.js';
 import { extractMessage } from '../content/index.js';
-import { DEFAULT_DETECTORS, detectAll } from '../detectors/index.js';
-import type { Detector, Finding } from '../detectors/types.js';
+import { defaultDetection } from '../detectors/index.js';
+import type { Detection, Finding } from '../detectors/types.js';
 import { evaluatePolicy } from '../policies/evaluate.js';
 import type { Decision, Policy } from '../policies/types.js';
 
@@ -18,7 +18,8 @@ export interface LocatedFinding extends Finding {
 
 export interface InspectOptions {
   readonly policy: Policy;
-  readonly detectors?: readonly Detector[];
+  /** The detector set built from the settings; default every personal-data type, no dictionaries. */
+  readonly detection?: Detection;
   /** The MTA cut the message at our size limit: what follows the cut was never seen. */
   readonly truncated?: boolean;
 }
@@ -46,11 +47,11 @@ export const FAIL_CLOSED_RULE = 'builtin-uninspected';
 
 export async function inspectMessage(raw: Buffer, options: InspectOptions): Promise<Inspection> {
   const extracted = await extractMessage(raw);
-  const detectors = options.detectors ?? DEFAULT_DETECTORS;
+  const detection = options.detection ?? defaultDetection;
   const findings: LocatedFinding[] = [];
   let subjectFindings: Finding[] = [];
   for (const segment of extracted.segments) {
-    const found = detectAll(segment.text, detectors);
+    const found = detection.detect(segment.text);
     if (segment.location === 'subject') subjectFindings = found;
     for (const f of found) findings.push({ ...f, location: segment.location });
   }
@@ -59,7 +60,7 @@ export async function inspectMessage(raw: Buffer, options: InspectOptions): Prom
   const renames = new Map<string, string>();
   for (const a of extracted.attachments) {
     if (!a.filename || renames.has(a.filename)) continue;
-    const found = detectAll(a.filename, detectors);
+    const found = detection.detect(a.filename);
     if (found.length === 0) continue;
     const masked = maskSpans(a.filename, found);
     renames.set(a.filename, masked);
@@ -102,6 +103,8 @@ export function findingSummary(f: LocatedFinding) {
     confidence: f.confidence,
     start: f.start,
     end: f.end,
+    // Dictionary or pattern name: what a keyword or pattern finding is counted under.
+    ...(f.label !== undefined ? { label: f.label } : {}),
   };
 }
 

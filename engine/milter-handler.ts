@@ -7,6 +7,7 @@
  * `milter.onError`: tempfail (the client retries) or quarantine (Postfix holds the mail).
  */
 import type { Config } from '../config/schema.js';
+import type { Detection } from '../detectors/types.js';
 import { NOQUEUE, type Logger } from '../log/logger.js';
 import type { EomVerdict, MessageEnvelope, MilterHandler } from '../milter/types.js';
 import { outguardHeaders } from './headers.js';
@@ -19,6 +20,8 @@ export interface MilterHandlerDeps {
   readonly store: Store;
   /** Read at each message, so a reloaded policy applies to the next mail. */
   readonly policy: () => Policy;
+  /** The detector set from the settings; read at each message, like the policy. */
+  readonly detection: () => Detection;
   readonly logger: Logger;
   readonly settings: Pick<Config['milter'], 'scanTimeoutMs' | 'onError'>;
   /** The inspection pipeline; replaced only by tests that need it to fail or stall. */
@@ -43,7 +46,11 @@ export function createMilterHandler(deps: MilterHandlerDeps): MilterHandler {
       try {
         const inspect = deps.inspect ?? inspectMessage;
         const inspection = await withTimeout(
-          inspect(envelope.raw, { policy: deps.policy(), truncated: envelope.truncated }),
+          inspect(envelope.raw, {
+            policy: deps.policy(),
+            detection: deps.detection(),
+            truncated: envelope.truncated,
+          }),
           deps.settings.scanTimeoutMs,
         );
         const action = inspection.decision.action;

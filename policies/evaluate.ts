@@ -37,21 +37,51 @@ export function matches(condition: Condition, input: PolicyInput): boolean {
   return countedFindings(condition.findings, input).length >= condition.findings.min;
 }
 
-/** The findings a findings-condition counts: of its types, at or above its confidence. */
+/**
+ * Every dictionary or pattern name the policy's conditions select, so the daemon can warn about
+ * one the settings do not define: such a condition would silently never match.
+ */
+export function policyLabels(policy: Policy): string[] {
+  const labels = new Set<string>();
+  const visit = (condition: Condition): void => {
+    if ('all' in condition) condition.all.forEach(visit);
+    else if ('any' in condition) condition.any.forEach(visit);
+    else if ('not' in condition) visit(condition.not);
+    else if ('findings' in condition) condition.findings.labels?.forEach((l) => labels.add(l));
+  };
+  for (const rule of policy.rules) visit(rule.when);
+  return [...labels];
+}
+
+/** The findings a findings-condition counts: of its types and labels, at or above its confidence. */
 function countedFindings(spec: FindingsCondition['findings'], input: PolicyInput): PolicyFinding[] {
   const floor = CONFIDENCE_RANK[spec.minConfidence];
   return input.findings.filter(
-    (f) => CONFIDENCE_RANK[f.confidence] >= floor && (!spec.types || spec.types.includes(f.type)),
+    (f) =>
+      CONFIDENCE_RANK[f.confidence] >= floor &&
+      (!spec.types || spec.types.includes(f.type)) &&
+      (!spec.labels || (f.label !== undefined && spec.labels.includes(f.label))),
   );
+}
+
+/** `rrn`, or for a dictionary or pattern finding `keyword:NAME` / `pattern:NAME`. */
+function countKey(f: PolicyFinding): string {
+  return f.label !== undefined && (f.type === 'keyword' || f.type === 'pattern') ? `${f.type}:${f.label}` : f.type;
 }
 
 function countByType(input: PolicyInput): Record<string, number> {
   const counts: Record<string, number> = {};
-  for (const f of input.findings) counts[f.type] = (counts[f.type] ?? 0) + 1;
+  for (const f of input.findings) {
+    const key = countKey(f);
+    counts[key] = (counts[key] ?? 0) + 1;
+  }
   return counts;
 }
 
-/** A short, ASCII reason naming what matched: "rrn x2, credit_card x1" or "unparseable". */
+/**
+ * A short reason naming what matched: "rrn x2, credit_card x1", "keyword:confidential x1" or
+ * "unparseable". ASCII except for dictionary and pattern names, which the admin chose.
+ */
 function explain(condition: Condition, input: PolicyInput): string {
   if ('problems' in condition) {
     const codes = [...new Set(input.problems.filter((p) => condition.problems.includes(p.code)).map((p) => p.code))];

@@ -13,6 +13,9 @@ import { PROBLEM_CODES, type ProblemCode } from '../content/types.js';
 import { FINDING_TYPES } from '../detectors/types.js';
 import { ACTIONS, type Condition, type Policy } from './types.js';
 
+/** The finding types that carry a dictionary or pattern name. */
+const LABELLED_TYPES: readonly string[] = ['keyword', 'pattern'];
+
 /** The policy shipped with Outguard: personal data → hold, unreadable → hold, else accept. */
 export const DEFAULT_POLICY_PATH = shippedFile('policies', 'default.yaml');
 
@@ -27,11 +30,27 @@ const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
         findings: z
           .object({
             types: z.array(z.enum(FINDING_TYPES as [string, ...string[]])).min(1).optional(),
+            labels: z.array(z.string().min(1)).min(1).optional(),
             min: z.number().int().min(1).default(1),
             min_confidence: z.enum(['low', 'medium', 'high']).default('medium'),
           })
           .strict()
-          .transform((f) => ({ types: f.types, min: f.min, minConfidence: f.min_confidence })),
+          .superRefine((f, ctx) => {
+            // Only keyword and pattern findings carry a label: with neither type, nothing counts.
+            if (f.labels && f.types && !f.types.some((t) => LABELLED_TYPES.includes(t))) {
+              ctx.addIssue({
+                code: 'custom',
+                path: ['labels'],
+                message: 'labels name dictionaries and patterns: add keyword or pattern to types',
+              });
+            }
+          })
+          .transform((f) => ({
+            types: f.types,
+            ...(f.labels ? { labels: f.labels } : {}),
+            min: f.min,
+            minConfidence: f.min_confidence,
+          })),
       })
       .strict(),
     z.object({ problems: z.array(z.enum(PROBLEM_CODES as [ProblemCode, ...ProblemCode[]])).min(1) }).strict(),

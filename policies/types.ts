@@ -18,6 +18,11 @@ export interface FindingsCondition {
   readonly findings: {
     /** Types counted; omitted means every type. */
     readonly types?: readonly FindingType[];
+    /**
+     * Dictionary or pattern names: only `keyword` and `pattern` findings with one of these
+     * labels are counted (findings of other types have no label). Omitted: no label filter.
+     */
+    readonly labels?: readonly string[];
     /** Matches when at least this many findings of those types are present. */
     readonly min: number;
     /** Findings below this confidence are not counted. */
@@ -76,6 +81,8 @@ export interface PolicyFinding {
   readonly confidence: Confidence;
   readonly masked: string;
   readonly location: string;
+  /** Dictionary or pattern name, for `keyword` and `pattern` findings only. */
+  readonly label?: string;
 }
 
 export interface PolicyInput {
@@ -90,6 +97,9 @@ export interface Decision {
   /** Short English reason for logs and the record, e.g. "rrn x2 in body". */
   readonly reason: string;
   readonly reply?: BlockReply;
-  /** Findings per type at any confidence, for logs and statistics. */
+  /**
+   * Findings per type at any confidence, for logs and statistics. Keyword and pattern findings
+   * are counted per dictionary or pattern: `keyword:confidential`, `pattern:employee-id`.
+   */
   readonly countsByType: Readonly<Record<string, number>>;
 }

@@ -15,10 +15,15 @@ set -euo pipefail
 # The dependency list. One line per Debian package:
 #   package  check  scope  need
 # check: an absolute path that exists once the package is installed, or a command name.
-# scope: run (the product needs it) or test (only the test suite).
+# scope: run (the product needs it to install or to run) or test (only the test suite).
 # need:  required (missing is an error) or optional (missing is a warning).
+# python3, make and g++ are node-gyp's toolchain: `npm ci` compiles the native modules (re2,
+# better-sqlite3) from source wherever their prebuilt binaries cannot be downloaded.
 DEPS=(
   "postfix   /usr/sbin/postfix   run   required"
+  "python3   python3             run   required"
+  "make      make                run   required"
+  "g++       g++                 run   required"
   "swaks     swaks               test  optional"
 )
 

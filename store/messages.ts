@@ -31,7 +31,7 @@ export const DEFAULT_LIST_LIMIT = 100;
 export const MAX_LIST_LIMIT = 1000;
 
 /**
- * Findings per INSERT statement. Eight parameters each keeps a statement at 4,000 parameters,
+ * Findings per INSERT statement. Nine parameters each keeps a statement at 4,500 parameters,
  * well under SQLite's 32,766 and PostgreSQL's 65,535, however many findings a message has.
  */
 const FINDINGS_PER_INSERT = 500;

@@ -102,10 +102,21 @@ function initialSchema(dialect: StoreDialect): Migration {
   };
 }
 
+/**
+ * Company dictionaries and patterns (issue 3): a `keyword` or `pattern` finding is counted under
+ * its dictionary or pattern name. Nullable, so rows written before it read as "no label".
+ */
+const findingLabel: Migration = {
+  async up(db: Kysely<any>): Promise<void> {
+    await db.schema.alterTable('findings').addColumn('label', 'text').execute();
+  },
+};
+
 /** Every migration, by name; names sort in the order they must run. */
 export function storeMigrations(dialect: StoreDialect): Record<string, Migration> {
   return {
     '0001-initial': initialSchema(dialect),
+    '0002-finding-label': findingLabel,
   };
 }
 

@@ -60,6 +60,9 @@ export function validateRecord(rec: NewMessageRecord): void {
     if (!isStoredInteger(finding.start) || !isStoredInteger(finding.end)) {
       fail(`finding span ${finding.start}..${finding.end} out of range`);
     }
+    if (finding.label !== undefined && typeof finding.label !== 'string') {
+      fail('a finding label must be a string');
+    }
   }
   toIso(rec.receivedAt, 'receivedAt');
 }
@@ -100,6 +103,7 @@ export function toFindingRows(rec: NewMessageRecord): FindingsTable[] {
     confidence: f.confidence,
     span_start: f.start,
     span_end: f.end,
+    label: f.label ?? null,
   }));
 }
 
@@ -146,6 +150,7 @@ function fromFindingRow(row: Selectable<FindingsTable>): StoredFinding {
     confidence: row.confidence,
     start: row.span_start,
     end: row.span_end,
+    ...(row.label !== null ? { label: row.label } : {}),
   };
 }
 

@@ -50,6 +50,8 @@ export interface FindingsTable {
   // `start` and `end` are SQL keywords; the span columns avoid quoting trouble in hand queries.
   span_start: number;
   span_end: number;
+  /** Dictionary or pattern name of a `keyword` or `pattern` finding; null for other types. */
+  label: string | null;
 }
 
 export interface MessageEventsTable {

@@ -50,6 +50,8 @@ export interface StoredFinding {
   /** UTF-16 offsets within the scanned segment, `end` exclusive. */
   start: number;
   end: number;
+  /** Dictionary or pattern name, for `keyword` and `pattern` findings only; absent otherwise. */
+  label?: string;
 }
 
 /** A part of the message that was not inspected, and why (see `content/types.ts`). */

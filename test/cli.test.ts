@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -136,6 +136,107 @@ describe('outguard detect', () => {
   });
 });
 
+describe('outguard detect with company dictionaries and patterns', () => {
+  const dir = mkdtempSync(path.join(work, 'detect-settings-'));
+  mkdirSync(path.join(dir, 'keywords'));
+  writeFileSync(path.join(dir, 'keywords', 'projects.txt'), '# 프로젝트 코드명\n한빛\nAurora\n');
+  const settingsFile = (name: string, extra = '') => {
+    const file = path.join(dir, name);
+    writeFileSync(
+      file,
+      'detection:\n' +
+        extra +
+        '  dictionaries:\n    - name: confidential\n      words: [대외비, 기밀]\n' +
+        '    - name: projects\n      file: keywords/projects.txt\n      mask: full\n' +
+        "  patterns:\n    - name: employee-id\n      regex: 'EMP-[0-9]{6}'\n",
+    );
+    return { OUTGUARD_CONFIG: file };
+  };
+  const env = settingsFile('outguard.yaml');
+  // A passport shape with no passport keyword: low confidence (a part number, most likely).
+  const text = `대외비 한빛 일정, 담당 EMP-204518, 부품 M12345678, 주민번호 ${RRN}`;
+
+  it('should label keyword and pattern findings and print medium and above by default', async () => {
+    const result = await runOutguard(['detect'], { env, input: text });
+    assert.equal(result.code, 0, result.stderr);
+    assert.deepEqual(result.stdout.trim().split('\n'), [
+      'keyword:confidential\t0-3\thigh\t대외비',
+      'keyword:projects\t4-6\thigh\t**',
+      'pattern:employee-id\t14-24\tmedium\tE********8',
+      'rrn\t45-59\thigh\t900101-1******',
+    ]);
+  });
+
+  it('should print low findings with --min-confidence low, each with its confidence and label', async () => {
+    const result = await runOutguard(['detect', '--json', '--min-confidence', 'low'], { env, input: text });
+    const findings = JSON.parse(result.stdout) as Array<Record<string, unknown>>;
+    assert.deepEqual(
+      findings.map((f) => [f.type, f.label, f.confidence, text.slice(f.start as number, f.end as number) === f.masked]),
+      [
+        ['keyword', 'confidential', 'high', true],
+        ['keyword', 'projects', 'high', false],
+        ['pattern', 'employee-id', 'medium', false],
+        ['passport', undefined, 'low', false],
+        ['rrn', undefined, 'high', false],
+      ],
+    );
+  });
+
+  it('should take the default floor from detection.minConfidence', async () => {
+    const result = await runOutguard(['detect', '--jsonl'], {
+      env: settingsFile('high-only.yaml', '  minConfidence: high\n'),
+      input: JSON.stringify(text) + '\n',
+    });
+    const [line] = result.stdout.trim().split('\n').map((l) => JSON.parse(l) as Array<{ type: string; confidence: string }>);
+    assert.deepEqual(line?.map((f) => f.type), ['keyword', 'keyword', 'rrn']);
+  });
+
+  it('should refuse an unknown --min-confidence with one line, exit 2', async () => {
+    const result = await runOutguard(['detect', '--min-confidence', 'sure'], { input: text });
+    assert.equal(result.code, 2);
+    assert.equal(result.stderr.trim().split('\n').length, 1);
+    assert.match(result.stderr, /--min-confidence.*sure.*low, medium, high/);
+    assert.equal(result.stdout, '');
+  });
+
+  it('should refuse a pattern RE2 cannot run with one line naming it, exit 2', async () => {
+    const file = path.join(dir, 'lookahead.yaml');
+    writeFileSync(file, "detection:\n  patterns:\n    - name: employee-id\n      regex: 'EMP-(?=[0-9])'\n");
+    const result = await runOutguard(['detect'], { env: { OUTGUARD_CONFIG: file }, input: text });
+    assert.equal(result.code, 2);
+    assert.equal(result.stderr.trim().split('\n').length, 1);
+    assert.match(result.stderr, /^outguard: bad setting detection: pattern "employee-id": .*look-around/);
+  });
+
+  it('should refuse a missing word file with one line naming the dictionary, exit 2', async () => {
+    const file = path.join(dir, 'missing-words.yaml');
+    writeFileSync(file, 'detection:\n  dictionaries:\n    - name: projects\n      file: keywords/gone.txt\n');
+    const result = await runOutguard(['scan', mailFile('m.eml', 'x', 'y')], { env: { OUTGUARD_CONFIG: file } });
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /^outguard: bad setting detection: dictionary "projects": .*gone\.txt: file not found\n$/);
+  });
+
+  it('should scan a message with the configured dictionaries and patterns', async () => {
+    const policy = path.join(dir, 'watch.yaml');
+    writeFileSync(policy, 'version: 1\nrules:\n  - id: watch\n    when: { findings: { labels: [confidential, employee-id] } }\n    action: monitor\n');
+    const file = mailFile('keywords.eml', '[대외비] 인사 발령', '발령 대상 EMP-204518 입니다.');
+    const result = await runOutguard(['scan', '--json', '--policy', policy, file], { env });
+    assert.equal(result.code, 0, result.stderr);
+    const report = JSON.parse(result.stdout);
+    assert.equal(report.action, 'monitor');
+    assert.deepEqual(report.counts, { 'keyword:confidential': 1, 'pattern:employee-id': 1 });
+    assert.deepEqual(
+      report.findings.map((f: { type: string; label: string; location: string }) => [f.type, f.label, f.location]),
+      [
+        ['keyword', 'confidential', 'subject'],
+        ['pattern', 'employee-id', 'body'],
+      ],
+    );
+    const human = await runOutguard(['scan', '--policy', policy, file], { env });
+    assert.match(human.stdout, /^  pattern:employee-id\tE\*{8}8\tmedium\tbody$/m);
+  });
+});
+
 describe('outguard settings at the command line', () => {
   it('should exit 2 with one clear line for a bad setting', async () => {
     const result = await runOutguard(['held'], { env: { OUTGUARD_MILTER_LISTEN: 'tcp:1' } });
@@ -212,6 +313,53 @@ describe('policy reload on SIGHUP', () => {
       const refused = await waitFor('policy reload refused, keeping the previous policy', 1);
       assert.equal(refused.length, 1);
       assert.equal(refused[0]?.level, 'warn');
+    } finally {
+      await daemon.stop();
+    }
+  });
+});
+
+describe('detection reload on SIGHUP', () => {
+  it('should take new dictionaries and patterns and refuse a bad one, keeping the previous set', async () => {
+    const dir = mkdtempSync(path.join(work, 'reload-detection-'));
+    const config = path.join(dir, 'outguard.yaml');
+    writeFileSync(config, 'detection:\n  dictionaries:\n    - name: confidential\n      words: [대외비]\n');
+    const policy = path.join(dir, 'policy.yaml');
+    writeFileSync(policy, 'version: 1\nrules:\n  - id: ids\n    when: { findings: { labels: [confidential, employee-id] } }\n    action: monitor\n');
+    const daemon = await startOutguard({
+      OUTGUARD_DATA_DIR: path.join(dir, 'data'),
+      OUTGUARD_CONFIG: config,
+      OUTGUARD_POLICY: policy,
+    });
+    const unknownLabels = () => daemon.logLines().filter((l) => l.message === 'policy labels name no configured dictionary or pattern');
+    const waitFor = async (message: string) => {
+      for (let i = 0; i < 200 && !daemon.logLines().some((l) => l.message === message); i++) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      return daemon.logLines().filter((l) => l.message === message);
+    };
+    try {
+      const started = daemon.logLines().find((l) => l.message === 'outguard started');
+      assert.deepEqual([started?.dictionaries, started?.patterns], [['confidential'], []]);
+      assert.deepEqual(unknownLabels().map((l) => [l.level, l.labels]), [['warn', ['employee-id']]]);
+      writeFileSync(
+        config,
+        'detection:\n  dictionaries:\n    - name: confidential\n      words: [대외비]\n' +
+          "  patterns:\n    - name: employee-id\n      regex: 'EMP-[0-9]{6}'\n",
+      );
+      daemon.signal('SIGHUP');
+      const reloaded = await waitFor('detection reloaded');
+      assert.deepEqual([reloaded[0]?.dictionaries, reloaded[0]?.patterns], [['confidential'], ['employee-id']]);
+      assert.equal(unknownLabels().length, 1, 'every label is defined now');
+
+      writeFileSync(config, "detection:\n  patterns:\n    - name: employee-id\n      regex: 'EMP-(?=[0-9])'\n");
+      daemon.signal('SIGHUP');
+      const refused = await waitFor('detection reload refused, keeping the previous detection');
+      assert.equal(refused.length, 1);
+      assert.equal(refused[0]?.level, 'warn');
+      assert.match(String(refused[0]?.err), /pattern "employee-id".*look-around/);
+      const res = await fetch(`http://127.0.0.1:${daemon.webPort}/healthz`);
+      assert.equal(res.status, 200, 'still serving after the refused reload');
     } finally {
       await daemon.stop();
     }

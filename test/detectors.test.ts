@@ -1,28 +1,32 @@
 /**
- * Detector specifications: the RRN and card detectors and `detectAll`, table-driven.
+ * Detector specifications for the resident-number and card judges, masks and overlap
+ * resolution, table-driven. (The other types, normalisation and the false-positive guards are in
+ * detectors-suite.test.ts; the labelled set in detector-accuracy.test.ts.)
  *
  * All personal data here is synthetic: 900101-1234568 passes the legacy RRN check,
- * 4111111111111111 and 5555555555554444 are the networks' Luhn-valid test numbers. The RRN
- * detector runs on a pinned clock (2025-06-01) so "not in the future" does not drift.
+ * 4111111111111111 and 5555555555554444 are the networks' Luhn-valid test numbers. Detection runs
+ * on a pinned clock (2025-06-01) so "not in the future" does not drift.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  DEFAULT_DETECTORS,
-  createRrnDetector,
-  creditCardDetector,
+  atLeast,
+  createDetection,
+  defaultDetection,
   detectAll,
-  detectorsByType,
   issuerFits,
   luhnValid,
-  maskCard,
-  maskRrn,
   rrnChecksumValid,
-  selectDetectors,
 } from '../detectors/index.js';
-import type { Confidence, Detector, Finding } from '../detectors/index.js';
+import type { Confidence, Detection, Finding, PiiType } from '../detectors/index.js';
+import { resolveOverlaps } from '../detectors/detection.js';
+import { maskCard, maskRrn } from '../detectors/mask.js';
 
-const rrn = createRrnDetector({ now: () => new Date('2025-06-01T00:00:00Z') });
+const now = () => new Date('2025-06-01T00:00:00Z');
+const only = (...types: PiiType[]): Detection => createDetection({ types, now });
+const rrn = only('rrn');
+const foreigner = only('foreigner_rrn');
+const creditCardDetector = only('credit_card');
 
 interface Hit {
   /** The matched text exactly as it appears in the input (so offsets are checked too). */
@@ -31,13 +35,18 @@ interface Hit {
   readonly masked: string;
 }
 
-/** Runs `detector` and describes its findings by the text they span. */
-function hits(detector: Detector, text: string): Hit[] {
-  return detector.detect(text).map((f) => ({
+/** Runs `detection` and describes its findings at medium and above by the text they span. */
+function hits(detection: Detection, text: string): Hit[] {
+  return reported(detection, text).map((f) => ({
     match: text.slice(f.start, f.end),
     confidence: f.confidence,
     masked: f.masked,
   }));
+}
+
+/** Findings at the default confidence (medium) and above. */
+function reported(detection: Detection, text: string): Finding[] {
+  return atLeast(detection.detect(text), 'medium');
 }
 
 describe('rrn detector', () => {
@@ -55,8 +64,6 @@ describe('rrn detector', () => {
       ['hyphen then line break', '900101-\r\n1234568', '900101-1******'],
       ['full-width digits', '９００１０１－１２３４５６８', '900101-1******'],
       ['2000-02-29 (leap day)', '000229-3123454', '000229-3******'],
-      ['born in the 1800s (G=9)', '991231-9123451', '991231-9******'],
-      ['foreigner number, foreigner check digit', '850315-5123450', '850315-5******'],
     ];
     for (const [title, text, masked] of cases) {
       it(`should report it with ${title}`, () => {
@@ -84,26 +91,48 @@ describe('rrn detector', () => {
     ];
     for (const [keyword, text] of keywordCases) {
       it(`should report it at medium confidence after the keyword ${keyword}`, () => {
-        const found = rrn.detect(text);
+        const found = reported(text.includes('외국인') ? foreigner : rrn, text);
         assert.equal(found.length, 1);
         assert.equal(found[0]?.confidence, 'medium');
       });
     }
 
-    it('should not report it without a keyword when born before October 2020', () => {
+    it('should keep it only at low confidence without a keyword when born before October 2020', () => {
       assert.equal(rrnChecksumValid('9001011234567'), false);
-      assert.deepEqual(rrn.detect('고객번호 900101-1234567'), []);
-      assert.deepEqual(rrn.detect('2009303123452'), []);
+      assert.deepEqual(reported(rrn, '고객번호 900101-1234567'), []);
+      assert.deepEqual(reported(rrn, '2009303123452'), []);
+      assert.deepEqual(rrn.detect('고객번호 900101-1234567').map((f) => f.confidence), ['low']);
     });
 
     it('should not count a keyword further back than the window', () => {
       const text = `주민번호${' '.repeat(80)}900101-1234567`;
-      assert.deepEqual(rrn.detect(text), []);
+      assert.deepEqual(reported(rrn, text), []);
     });
 
     it('should not accept the RRN check digit on a foreigner number without a keyword', () => {
       assert.equal(rrnChecksumValid('8503155123458'), false);
-      assert.deepEqual(rrn.detect('850315-5123458'), []);
+      assert.deepEqual(reported(foreigner, '850315-5123458'), []);
+    });
+  });
+
+  describe('when G says foreigner or the 1800s', () => {
+    it('should type G 5-8 as foreigner_rrn, checked with the foreigner check digit', () => {
+      assert.deepEqual(hits(foreigner, '외국인등록번호 850315-5123450'), [
+        { match: '850315-5123450', confidence: 'high', masked: '850315-5******' },
+      ]);
+      assert.deepEqual(reported(rrn, '850315-5123450'), []);
+    });
+
+    it('should keep G 9/0 (born in the 1800s, the corporate-number shape) at low', () => {
+      assert.deepEqual(rrn.detect('991231-9123451').map((f) => f.confidence), ['low']);
+    });
+
+    it('should keep a Korean EAN-13 barcode that happens to pass the RRN check at low', () => {
+      // 880101-1080454 is a valid date, passes the RRN check and the EAN-13 check.
+      const digits = '8801011080454';
+      assert.equal(rrnChecksumValid(digits), true);
+      assert.deepEqual(rrn.detect(`바코드 ${digits}`).map((f) => f.confidence), ['low']);
+      assert.deepEqual(rrn.detect(`주민번호 ${digits}`).map((f) => f.confidence), ['high']);
     });
   });
 
@@ -153,8 +182,8 @@ describe('rrn detector', () => {
     });
 
     it('should accept punctuation around it', () => {
-      assert.equal(rrn.detect('(900101-1234568).').length, 1);
-      assert.equal(rrn.detect('"900101-1234568",').length, 1);
+      assert.equal(reported(rrn, '(900101-1234568).').length, 1);
+      assert.equal(reported(rrn, '"900101-1234568",').length, 1);
     });
   });
 
@@ -185,16 +214,19 @@ describe('rrn detector', () => {
     });
 
     it('should find every number in a longer text', () => {
-      const text = '1번 900101-1234568, 2번 000229-3123454\n3번 991231-9123451';
+      // The third starts a numbered line right after the second: the line break must not glue them.
+      const text = '1번 900101-1234568, 2번 000229-3123454\n3번 850101-2123450';
       assert.deepEqual(
         hits(rrn, text).map((h) => h.match),
-        ['900101-1234568', '000229-3123454', '991231-9123451'],
+        ['900101-1234568', '000229-3123454', '850101-2123450'],
       );
     });
   });
 
   it('should use the system clock by default', () => {
     assert.equal(detectAll('900101-1234568').length, 1);
+    assert.equal(detectAll('301231-3123451', createDetection({ now: () => new Date('2031-01-01T00:00:00Z') })).length, 1);
+    assert.equal(detectAll('301231-3123451', defaultDetection).length, 0);
   });
 });
 
@@ -235,7 +267,7 @@ describe('credit card detector', () => {
     ];
     for (const [title, text] of cases) {
       it(`should raise it to high confidence (${title})`, () => {
-        assert.equal(creditCardDetector.detect(text)[0]?.confidence, 'high');
+        assert.equal(reported(creditCardDetector, text)[0]?.confidence, 'high');
       });
     }
   });
@@ -269,8 +301,8 @@ describe('credit card detector', () => {
   });
 
   it('should keep a number followed by a short group (CVC) or an expiry date', () => {
-    assert.equal(creditCardDetector.detect('4111 1111 1111 1111 123').length, 1);
-    assert.equal(creditCardDetector.detect('4111-1111-1111-1111 12/27').length, 1);
+    assert.equal(reported(creditCardDetector, '4111 1111 1111 1111 123').length, 1);
+    assert.equal(reported(creditCardDetector, '4111-1111-1111-1111 12/27').length, 1);
   });
 
   it('should check Luhn and issuer ranges as specified', () => {
@@ -291,10 +323,10 @@ describe('masks', () => {
     assert.equal(maskRrn('9001011234568'), '900101-1******');
   });
 
-  it('should keep the first 6 and last 4 digits of a card with its separators', () => {
-    assert.equal(maskCard('4111-1111-1111-1111'), '4111-11**-****-1111');
-    assert.equal(maskCard('4111111111111111'), '411111******1111');
-    assert.equal(maskCard('4111－1111－1111－1111'), '4111-11**-****-1111');
+  it('should keep the first 6 and last 4 digits of a card with its grouping', () => {
+    assert.equal(maskCard({ digits: '4111111111111111', lengths: [4, 4, 4, 4], sep: 'dash' }), '4111-11**-****-1111');
+    assert.equal(maskCard({ digits: '4111111111111111', lengths: [16], sep: 'none' }), '411111******1111');
+    assert.deepEqual(reported(creditCardDetector, '4111－1111－1111－1111').map((f) => f.masked), ['4111-11**-****-1111']);
   });
 
   it('should never carry the raw value in a finding', () => {
@@ -306,11 +338,12 @@ describe('masks', () => {
 });
 
 describe('detectAll', () => {
-  it('should return findings of every detector sorted by start', () => {
+  const both = only('rrn', 'credit_card');
+
+  it('should return findings of every type sorted by start', () => {
     const text = '카드 4111-1111-1111-1111 / 주민번호 900101-1234568 / 5555555555554444';
-    const found = detectAll(text, [creditCardDetector, rrn]);
     assert.deepEqual(
-      found.map((f) => [f.type, text.slice(f.start, f.end)]),
+      detectAll(text, both).map((f) => [f.type, text.slice(f.start, f.end)]),
       [
         ['credit_card', '4111-1111-1111-1111'],
         ['rrn', '900101-1234568'],
@@ -326,50 +359,34 @@ describe('detectAll', () => {
 
   describe('when findings of different types overlap', () => {
     // 4501011000059 is both a valid RRN (1945-01-01) and a Luhn-valid 13-digit Visa number.
-    it('should keep the higher confidence', () => {
-      const found = detectAll('4501011000059', [creditCardDetector, rrn]);
-      assert.deepEqual(
-        found.map((f) => [f.type, f.confidence]),
-        [['rrn', 'high']],
-      );
+    it('should keep the type with a validator first when confidence and span tie', () => {
+      assert.deepEqual(detectAll('4501011000059', both).map((f) => [f.type, f.confidence]), [['rrn', 'medium']]);
     });
 
-    it('should keep the first one found when confidence and length tie', () => {
-      const found = detectAll('카드번호 4501011000059', [rrn, creditCardDetector]);
-      assert.deepEqual(found.map((f) => f.type), ['rrn']);
+    it('should let a keyword decide: the card keyword raises the card above the RRN', () => {
+      assert.deepEqual(detectAll('카드번호 4501011000059', both).map((f) => [f.type, f.confidence]), [['credit_card', 'high']]);
+      assert.deepEqual(detectAll('주민번호 4501011000059', both).map((f) => [f.type, f.confidence]), [['rrn', 'high']]);
     });
 
-    type Span = [start: number, end: number, confidence: Confidence];
-    const stub = (type: Finding['type'], spans: Span[]): Detector => ({
-      type,
-      symbol: type.toUpperCase(),
-      detect: () =>
-        spans.map(([start, end, confidence]) => ({ type, start, end, confidence, masked: '*' })),
-    });
+    type Span = [type: Finding['type'], start: number, end: number, confidence: Confidence];
+    const findings = (spans: Span[]): Finding[] =>
+      spans.map(([type, start, end, confidence]) => ({ type, start, end, confidence, masked: '*' }));
 
     it('should keep the longer one when confidence ties', () => {
-      const short = stub('rrn', [[5, 10, 'high']]);
-      const long = stub('credit_card', [[3, 15, 'high']]);
-      assert.deepEqual(
-        detectAll('x'.repeat(20), [short, long]).map((f) => [f.start, f.end]),
-        [[3, 15]],
-      );
+      const kept = resolveOverlaps(findings([['rrn', 5, 10, 'high'], ['credit_card', 3, 15, 'high']]));
+      assert.deepEqual(kept.map((f) => [f.start, f.end]), [[3, 15]]);
     });
 
     it('should let one stronger finding displace several weaker ones', () => {
-      const weak = stub('rrn', [[0, 5, 'medium'], [6, 12, 'medium'], [20, 25, 'medium']]);
-      const strong = stub('credit_card', [[3, 8, 'high']]);
-      assert.deepEqual(
-        detectAll('x'.repeat(30), [weak, strong]).map((f) => [f.type, f.start]),
-        [['credit_card', 3], ['rrn', 20]],
-      );
+      const kept = resolveOverlaps(findings([
+        ['rrn', 0, 5, 'medium'], ['rrn', 6, 12, 'medium'], ['rrn', 20, 25, 'medium'], ['credit_card', 3, 8, 'high'],
+      ]));
+      assert.deepEqual(kept.map((f) => [f.type, f.start]), [['credit_card', 3], ['rrn', 20]]);
     });
   });
 
-  it('should expose the registry by type and in default order', () => {
-    assert.deepEqual(DEFAULT_DETECTORS.map((d) => d.type), ['rrn', 'credit_card']);
-    assert.equal(detectorsByType.rrn.symbol, 'KR_RRN');
-    assert.equal(detectorsByType.credit_card.symbol, 'CREDIT_CARD');
-    assert.deepEqual(selectDetectors(['credit_card']).map((d) => d.type), ['credit_card']);
+  it('should report which types a detection set can find', () => {
+    assert.deepEqual(both.types, ['rrn', 'credit_card']);
+    assert.equal(defaultDetection.types.length, 11);
   });
 });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { FAIL_CLOSED_RULE, inspectMessage, maskSpans } from '../engine/inspect.js';
+import { createDetection } from '../detectors/index.js';
+import { FAIL_CLOSED_RULE, findingSummary, inspectMessage, maskSpans } from '../engine/inspect.js';
 import { loadPolicyFile, parsePolicy } from '../policies/load.js';
 import { attachmentPart, buildMail } from './support/mail-builder.js';
 
@@ -24,6 +25,34 @@ describe('the inspection pipeline', () => {
     assert.deepEqual(inspection.attachments.map((a) => a.filename), ['900101-1******_홍길동.pdf']);
     const safe = JSON.stringify([inspection.findings, inspection.problems, inspection.attachments]);
     assert.ok(!safe.includes('1234568'), safe);
+  });
+
+  it('should scan with the configured detection, file names included, and keep the labels', async () => {
+    const detection = createDetection({
+      types: ['rrn'],
+      dictionaries: [{ name: 'confidential', words: ['대외비'] }],
+      patterns: [{ name: 'employee-id', regex: 'EMP-[0-9]{6}' }],
+    });
+    const raw = buildMail({
+      subject: '[대외비] 인사 발령',
+      text: `발령 대상 EMP-204518, 연락처 010-1234-5678, 주민번호 ${RRN}`,
+      attachments: [attachmentPart('EMP-204518_평가.pdf', Buffer.from('%PDF-1.4 binary'), { contentType: 'application/pdf' })],
+    });
+    const inspection = await inspectMessage(raw, { policy, detection });
+    assert.deepEqual(
+      inspection.findings.map((f) => [f.type, f.label, f.masked, f.location]),
+      [
+        ['keyword', 'confidential', '대외비', 'subject'],
+        ['pattern', 'employee-id', 'E********8', 'body'],
+        ['rrn', undefined, '900101-1******', 'body'],
+        ['pattern', 'employee-id', 'E********8', 'attachment-name:E********8_평가.pdf'],
+      ],
+      'phone is not among the configured types',
+    );
+    assert.deepEqual(inspection.decision.countsByType, { 'keyword:confidential': 1, 'pattern:employee-id': 2, rrn: 1 });
+    assert.equal(findingSummary(inspection.findings[0]!).label, 'confidential');
+    assert.equal('label' in findingSummary(inspection.findings[2]!), false);
+    assert.deepEqual(inspection.attachments.map((a) => a.filename), ['E********8_평가.pdf']);
   });
 
   describe('when part of the message could not be read', () => {

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
+import { createDetection, defaultDetection } from '../detectors/index.js';
 import { createMilterHandler, type MilterHandlerDeps } from '../engine/milter-handler.js';
 import { createLogger } from '../log/logger.js';
 import type { EomVerdict, MessageEnvelope } from '../milter/types.js';
@@ -45,6 +46,7 @@ describe('the end-of-message handler', () => {
     createMilterHandler({
       store,
       policy: () => policy,
+      detection: () => defaultDetection,
       logger,
       settings: { scanTimeoutMs: 5000, onError: 'tempfail' },
       ...overrides,
@@ -120,6 +122,31 @@ rules:
     assert.equal(verdict.reply.code, 550);
     assert.equal(verdict.reply.enhanced, '5.7.1');
     assert.match(verdict.reply.text, /^Card numbers may not leave the company \(rule no-cards, ref [0-9A-Z]{26}\)$/);
+  });
+
+  it('should use the detection in force for each message, as a reload swaps it', async () => {
+    const watchful = parsePolicy(`
+version: 1
+rules:
+  - id: confidential-monitor
+    when: { findings: { types: [keyword], labels: [confidential] } }
+    action: monitor
+`);
+    let detection = defaultDetection;
+    const swappable = handler({ policy: () => watchful, detection: () => detection });
+    const raw = buildMail({ subject: '[대외비] 3분기 실적', text: '사내 공유용 자료입니다.' });
+
+    const before = await swappable.onEndOfMessage(envelope(raw), session);
+    assert.equal((await store.getMessage(idOf(before)))?.state, 'accepted');
+
+    detection = createDetection({ dictionaries: [{ name: 'confidential', words: ['대외비', '기밀'] }] });
+    const after = await swappable.onEndOfMessage(envelope(raw), session);
+    const record = (await store.getMessage(idOf(after)))!;
+    assert.equal(record.state, 'monitored');
+    assert.equal(record.ruleId, 'confidential-monitor');
+    assert.deepEqual(record.findings.map((f) => [f.type, f.label, f.masked, f.location]), [
+      ['keyword', 'confidential', '대외비', 'subject'],
+    ]);
   });
 
   describe('when it cannot decide', () => {

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { evaluatePolicy } from '../policies/evaluate.js';
-import { loadPolicyFile, parsePolicy, PolicyError } from '../policies/load.js';
+import { FINDING_TYPES, PII_TYPES, type FindingType } from '../detectors/types.js';
+import { evaluatePolicy, policyLabels } from '../policies/evaluate.js';
+import { DEFAULT_POLICY_PATH, loadPolicyFile, parsePolicy, PolicyError } from '../policies/load.js';
 import type { PolicyFinding, PolicyInput } from '../policies/types.js';
 
 const rrn = (confidence: PolicyFinding['confidence'] = 'high'): PolicyFinding => ({
@@ -12,6 +14,21 @@ const rrn = (confidence: PolicyFinding['confidence'] = 'high'): PolicyFinding =>
 });
 const card: PolicyFinding = { type: 'credit_card', confidence: 'high', masked: '4111-11**-****-1111', location: 'subject' };
 const input = (findings: PolicyFinding[], problems: PolicyInput['problems'] = []): PolicyInput => ({ findings, problems });
+/** A finding of any type; masks are illustrative, the policy never reads them. */
+const found = (type: FindingType, confidence: PolicyFinding['confidence'] = 'high'): PolicyFinding => ({
+  type,
+  confidence,
+  masked: '***',
+  location: 'body',
+});
+const keyword = (label: string, confidence: PolicyFinding['confidence'] = 'high'): PolicyFinding => ({
+  type: 'keyword',
+  confidence,
+  masked: '대외비',
+  location: 'subject',
+  label,
+});
+const pattern = (label: string): PolicyFinding => ({ type: 'pattern', confidence: 'medium', masked: 'E********8', location: 'body', label });
 
 describe('the shipped default policy', () => {
   const policy = loadPolicyFile();
@@ -37,6 +54,115 @@ describe('the shipped default policy', () => {
     const decision = evaluatePolicy(policy, input([rrn(), rrn(), card]));
     assert.deepEqual(decision.countsByType, { rrn: 2, credit_card: 1 });
     assert.equal(decision.reason, 'rrn x2, credit_card x1');
+  });
+
+  const highRisk: FindingType[] = ['rrn', 'foreigner_rrn', 'driver_license', 'passport', 'credit_card', 'bank_account', 'health_insurance'];
+  for (const type of highRisk) {
+    it(`should hold a message carrying a ${type}`, () => {
+      const decision = evaluatePolicy(policy, input([found(type, 'medium')]));
+      assert.equal(decision.action, 'hold');
+      assert.equal(decision.ruleId, 'personal-data-hold');
+    });
+  }
+
+  // Signatures and invoices carry these in nearly every business mail.
+  const everyday = PII_TYPES.filter((t) => !highRisk.includes(t));
+  it(`should deliver mail with only ${everyday.join(', ')}`, () => {
+    assert.deepEqual([...everyday].sort(), ['business_reg', 'corporate_reg', 'email', 'phone']);
+    const decision = evaluatePolicy(policy, input(everyday.map((t) => found(t))));
+    assert.equal(decision.action, 'accept');
+    assert.equal(decision.ruleId, null);
+  });
+
+  it('should deliver mail with company keywords while no rule names them', () => {
+    assert.equal(evaluatePolicy(policy, input([keyword('confidential'), pattern('employee-id')])).action, 'accept');
+  });
+
+  it('should ship a commented-out confidential rule that works once uncommented', () => {
+    const lines = readFileSync(DEFAULT_POLICY_PATH, 'utf8').split('\n');
+    const first = lines.findIndex((l) => l.includes('# - id: confidential-monitor'));
+    assert.ok(first > 0, 'example rule not found');
+    const example: string[] = [];
+    for (const line of lines.slice(first)) {
+      if (!line.startsWith('  #')) break;
+      example.push('  ' + line.slice('  # '.length));
+    }
+    const uncommented = parsePolicy(`version: 1\nrules:\n${example.join('\n')}\n`);
+    assert.equal(uncommented.rules[0]?.action, 'monitor');
+    assert.equal(evaluatePolicy(uncommented, input([keyword('confidential')])).ruleId, 'confidential-monitor');
+    assert.equal(evaluatePolicy(uncommented, input([keyword('projects')])).ruleId, null);
+  });
+});
+
+describe('dictionary and pattern labels', () => {
+  const policy = parsePolicy(`
+version: 1
+rules:
+  - id: confidential-to-outside
+    when:
+      findings:
+        types: [keyword]
+        labels: [confidential, secret]
+        min: 2
+    action: hold
+  - id: employee-ids
+    when:
+      findings:
+        labels: [employee-id]
+        min_confidence: medium
+    action: monitor
+`);
+  const cases: Array<[string, PolicyFinding[], string | null]> = [
+    ['two words from the labelled dictionaries', [keyword('confidential'), keyword('secret')], 'confidential-to-outside'],
+    ['one labelled word', [keyword('confidential')], null],
+    ['two words from another dictionary', [keyword('projects'), keyword('projects')], null],
+    ['a pattern named like the dictionary, not a keyword', [keyword('confidential'), pattern('confidential')], null],
+    ['two low-confidence words below the default floor', [keyword('confidential', 'low'), keyword('secret', 'low')], null],
+    ['a match of the labelled pattern (no types: any labelled type)', [pattern('employee-id')], 'employee-ids'],
+    ['personal data only, which has no label', [rrn(), card], null],
+  ];
+  for (const [what, findings, rule] of cases) {
+    it(`should decide ${rule ?? 'the default'} for ${what}`, () => {
+      assert.equal(evaluatePolicy(policy, input(findings)).ruleId, rule);
+    });
+  }
+
+  it('should count keyword and pattern findings per label', () => {
+    const decision = evaluatePolicy(policy, input([keyword('confidential'), keyword('secret'), keyword('confidential'), pattern('employee-id'), rrn()]));
+    assert.deepEqual(decision.countsByType, { 'keyword:confidential': 2, 'keyword:secret': 1, 'pattern:employee-id': 1, rrn: 1 });
+    assert.equal(decision.reason, 'keyword:confidential x2, keyword:secret x1');
+  });
+
+  it('should list every label its conditions select, nested ones included', () => {
+    const nested = parsePolicy(`
+version: 1
+rules:
+  - id: a
+    when:
+      any:
+        - findings: { labels: [confidential] }
+        - not: { all: [{ findings: { types: [pattern], labels: [employee-id, confidential] } }] }
+    action: hold
+  - id: b
+    when: { findings: { types: [rrn] } }
+    action: hold
+`);
+    assert.deepEqual(policyLabels(nested), ['confidential', 'employee-id']);
+    assert.deepEqual(policyLabels(loadPolicyFile()), []);
+  });
+
+  it('should accept every finding type in types', () => {
+    const all = parsePolicy(`version: 1\nrules:\n  - id: any\n    when: { findings: { types: [${FINDING_TYPES.join(', ')}] } }\n    action: hold\n`);
+    for (const type of FINDING_TYPES) {
+      assert.equal(evaluatePolicy(all, input([found(type)])).ruleId, 'any', type);
+    }
+  });
+
+  it('should accept labels beside keyword or pattern among other types', () => {
+    const mixed = parsePolicy('version: 1\nrules:\n  - id: m\n    when: { findings: { types: [rrn, pattern], labels: [employee-id] } }\n    action: hold\n');
+    assert.equal(evaluatePolicy(mixed, input([pattern('employee-id')])).ruleId, 'm');
+    // The label filter applies to every counted finding: an rrn has none.
+    assert.equal(evaluatePolicy(mixed, input([rrn()])).ruleId, null);
   });
 });
 
@@ -92,6 +218,12 @@ describe('policy YAML errors', () => {
     ['a reply on a non-block rule', 'version: 1\nrules:\n  - id: a\n    when: { problems: [truncated] }\n    action: hold\n    reply: { en: x, ko: y }\n', /reply is only for action block/],
     ['a wrong version', 'version: 2\nrules: []\n', /^p\.yaml:1: field version: /],
     ['broken YAML', 'version: 1\nrules: [\n', /^p\.yaml:\d+: /],
+    [
+      'labels without keyword or pattern in types',
+      'version: 1\nrules:\n  - id: a\n    when:\n      findings:\n        types: [rrn, credit_card]\n        labels: [confidential]\n    action: hold\n',
+      /^p\.yaml:7: rule "a", field when\.findings\.labels: labels name dictionaries and patterns: add keyword or pattern to types$/,
+    ],
+    ['an empty labels list', 'version: 1\nrules:\n  - id: a\n    when: { findings: { labels: [] } }\n    action: hold\n', /^p\.yaml:4: rule "a", field when\.findings\.labels: /],
   ];
   for (const [what, text, message] of refused) {
     it(`should refuse ${what}`, () => {

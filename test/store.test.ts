@@ -32,6 +32,17 @@ import { createTestSchema, pgUnreachableReason, TEST_DATABASE_URL } from './supp
 const RRN = '900101-1234568';
 const MASKED_SUBJECT = '[인사] 홍길동 주민번호 900101-1****** 확인 부탁드립니다';
 
+/** A hit in a company dictionary, as the engine records it (mask `none`: not personal data). */
+const CONFIDENTIAL_KEYWORD = {
+  type: 'keyword',
+  masked: '대외비',
+  location: 'subject',
+  confidence: 'high',
+  start: 1,
+  end: 4,
+  label: 'confidential',
+};
+
 /** A held message as the engine records it: masked subject, masked findings, one problem. */
 function heldRecord(overrides: Partial<NewMessageRecord> = {}): NewMessageRecord {
   return {
@@ -287,6 +298,29 @@ function defineStoreSuite(backend: Backend): void {
           await assert.rejects(store.recordMessage(record), { code: 'bad-record' }, label);
         }
         assert.deepEqual(await store.listMessages(), []);
+      });
+
+      it('should keep the dictionary or pattern name of keyword and pattern findings', async () => {
+        const { store, place } = await freshStore();
+        const findings = [
+          CONFIDENTIAL_KEYWORD,
+          { type: 'pattern', masked: 'E********6', location: 'attachment:인사명단.xlsx', confidence: 'medium', start: 3, end: 13, label: 'employee-id' },
+          { type: 'rrn', masked: '900101-1******', location: 'body', confidence: 'high', start: 40, end: 54 },
+        ];
+        const record = heldRecord({ findings });
+        await store.recordMessage(record);
+        assert.deepEqual((await store.getMessage(record.id))?.findings, findings);
+        const [listed] = await store.listMessages({ state: 'held' });
+        assert.deepEqual(listed?.findings.map((f) => f.label ?? null), ['confidential', 'employee-id', null]);
+        const rows = await place.all<{ type: string; label: string | null }>(
+          'select type, label from findings where message_id = ? order by seq',
+          [record.id],
+        );
+        assert.deepEqual(rows.map((r) => [r.type, r.label]), [
+          ['keyword', 'confidential'],
+          ['pattern', 'employee-id'],
+          ['rrn', null],
+        ]);
       });
 
       it('should keep many findings in their recorded order', async () => {
@@ -560,8 +594,25 @@ function defineStoreSuite(backend: Backend): void {
         const applied = await place.all<{ name: string }>('select name from kysely_migration');
         assert.deepEqual(
           applied.map((m) => m.name),
-          ['0001-initial'],
+          ['0001-initial', '0002-finding-label'],
         );
+      });
+
+      it('should add the finding label to a database made before it, keeping old rows', async () => {
+        const { store, place } = await freshStore();
+        const before = heldRecord();
+        await store.recordMessage(before);
+        await store.close();
+        // Back to the layout of 0001: no label column, and the step not recorded as applied.
+        await place.all('alter table findings drop column label');
+        await place.all('delete from kysely_migration where name = ?', ['0002-finding-label']);
+
+        const upgraded = await openStore(place.options);
+        opened.push(upgraded);
+        assert.deepEqual(withoutUpdatedAt((await upgraded.getMessage(before.id))!), before);
+        const labelled = heldRecord({ findings: [CONFIDENTIAL_KEYWORD] });
+        await upgraded.recordMessage(labelled);
+        assert.deepEqual((await upgraded.getMessage(labelled.id))?.findings, [CONFIDENTIAL_KEYWORD]);
       });
 
       it('should refuse calls once closed, and leave other stores working', async () => {

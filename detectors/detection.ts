@@ -1,0 +1,201 @@
+/**
+ * A detector set: the scanner, the per-type judges, the company's dictionaries and patterns,
+ * compiled once from the settings (`createDetection`) and run on every text of every message.
+ *
+ * `detect` scans once (scan.ts), lets every enabled judge look at every candidate, adds e-mail
+ * addresses, passports, dictionary words and pattern matches, and resolves overlaps: a span is
+ * reported once, as its most likely type. Candidates inside a URL are capped at low (ids in
+ * links are rarely personal data, and the link itself is what the reader sees).
+ */
+import { judgeAccount } from './bank-account.js';
+import { judgeBusiness } from './business-reg.js';
+import { compilePatterns } from './custom-patterns.js';
+import { judgeCorporate } from './corporate-reg.js';
+import { judgeCard } from './credit-card.js';
+import { judgeLicense } from './driver-license.js';
+import { judgeHealthInsurance } from './health-insurance.js';
+import { inUrl, type Judge, type JudgeContext, type Verdict } from './judge.js';
+import { maskEmail, maskText } from './mask.js';
+import { judgePassport } from './passport.js';
+import { judgePhone } from './phone.js';
+import { judgeRegistration, seoulToday } from './rrn.js';
+import { Scanner, type DictionaryHit } from './scan.js';
+import {
+  CONFIDENCE_RANK,
+  DetectionConfigError,
+  PII_TYPES,
+  type Confidence,
+  type Detection,
+  type DetectionOptions,
+  type DictionarySpec,
+  type Finding,
+  type FindingType,
+  type PatternMatcher,
+  type PatternSpec,
+  type PiiType,
+} from './types.js';
+
+/** Judges of number candidates, by the type they report (registration covers rrn and foreigner_rrn). */
+const NUMBER_JUDGES: ReadonlyArray<readonly [readonly PiiType[], Judge]> = [
+  [['rrn', 'foreigner_rrn'], judgeRegistration],
+  [['credit_card'], judgeCard],
+  [['corporate_reg'], judgeCorporate],
+  [['business_reg'], judgeBusiness],
+  [['driver_license'], judgeLicense],
+  [['health_insurance'], judgeHealthInsurance],
+  [['bank_account'], judgeAccount],
+  [['phone'], judgePhone],
+];
+
+/**
+ * Same span, same confidence: the type with a validator wins over the one without, the earlier
+ * in this list.
+ */
+const TYPE_PRIORITY: readonly FindingType[] = [
+  'rrn', 'foreigner_rrn', 'credit_card', 'corporate_reg', 'business_reg', 'driver_license', 'passport',
+  'health_insurance', 'phone', 'bank_account', 'email', 'pattern', 'keyword',
+];
+
+function validateNames(kind: string, names: readonly string[]): void {
+  const seen = new Set<string>();
+  for (const name of names) {
+    if (name.trim() === '') throw new DetectionConfigError(`${kind} with an empty name`);
+    if (seen.has(name)) throw new DetectionConfigError(`${kind} "${name}" is defined twice`);
+    seen.add(name);
+  }
+}
+
+function validateDictionaries(dictionaries: readonly DictionarySpec[]): void {
+  validateNames('dictionary', dictionaries.map((d) => d.name));
+  for (const d of dictionaries) {
+    if (d.words.every((w) => w.trim() === '')) throw new DetectionConfigError(`dictionary "${d.name}" has no words`);
+  }
+}
+
+export function createDetection(options: DetectionOptions = {}): Detection {
+  const types = new Set<PiiType>(options.types ?? PII_TYPES);
+  for (const type of types) {
+    if (!PII_TYPES.includes(type)) throw new DetectionConfigError(`unknown personal-data type "${type}"`);
+  }
+  const dictionaries = options.dictionaries ?? [];
+  const patterns = options.patterns ?? [];
+  validateDictionaries(dictionaries);
+  const matcher = patterns.length > 0 ? compilePatterns(patterns) : null;
+  const scanner = new Scanner(dictionaries);
+  const judges = NUMBER_JUDGES.filter(([reports]) => reports.some((t) => types.has(t)));
+  const now = options.now ?? (() => new Date());
+  const reported: FindingType[] = [...types];
+  if (dictionaries.length > 0) reported.push('keyword');
+  if (patterns.length > 0) reported.push('pattern');
+
+  return {
+    types: reported,
+    detect(text: string): Finding[] {
+      const scan = scanner.scan(text);
+      const ctx: JudgeContext = { scan, today: seoulToday(now()) };
+      const found: Finding[] = [];
+      // Most texts hold no link at all; then no candidate needs the backward look.
+      const links = text.includes('://') || /www\./i.test(text);
+      const add = (verdict: Verdict, start: number, end: number): void => {
+        if (!types.has(verdict.type)) return;
+        found.push({ type: verdict.type, start: verdict.start ?? start, end: verdict.end ?? end, confidence: verdict.confidence, masked: verdict.masked });
+      };
+      for (const candidate of scan.candidates) {
+        let url: boolean | undefined;
+        for (const [, judge] of judges) {
+          const verdict = judge(candidate, ctx);
+          if (verdict === null) continue;
+          url ??= links && inUrl(text, candidate.start);
+          add(url ? { ...verdict, confidence: 'low' } : verdict, candidate.start, candidate.end);
+        }
+      }
+      if (types.has('passport')) for (const shape of scan.passports) add(judgePassport(shape, ctx), shape.start, shape.end);
+      if (types.has('email')) {
+        for (const span of scan.emails) {
+          found.push({ type: 'email', start: span.start, end: span.end, confidence: 'high', masked: maskEmail(text.slice(span.start, span.end)) });
+        }
+      }
+      found.push(...dictionaryFindings(text, scan.dictionary, dictionaries));
+      if (matcher !== null) found.push(...patternFindings(text, matcher, patterns));
+      return resolveOverlaps(found);
+    },
+  };
+}
+
+/** Leftmost-longest occurrences of each dictionary's words, as findings labelled with its name. */
+function dictionaryFindings(text: string, hits: readonly DictionaryHit[], dictionaries: readonly DictionarySpec[]): Finding[] {
+  const out: Finding[] = [];
+  const reachedBy = new Map<number, number>();
+  const sorted = [...hits].sort((a, b) => a.start - b.start || b.end - a.end);
+  for (const hit of sorted) {
+    if ((reachedBy.get(hit.dictionary) ?? -1) > hit.start) continue;
+    reachedBy.set(hit.dictionary, hit.end);
+    const spec = dictionaries[hit.dictionary]!;
+    out.push({
+      type: 'keyword',
+      start: hit.start,
+      end: hit.end,
+      confidence: spec.confidence ?? 'high',
+      masked: maskText(text.slice(hit.start, hit.end), spec.mask ?? 'none'),
+      label: spec.name,
+    });
+  }
+  return out;
+}
+
+function patternFindings(text: string, matcher: PatternMatcher, patterns: readonly PatternSpec[]): Finding[] {
+  return matcher.find(text).map((m) => {
+    const spec = patterns[m.pattern]!;
+    return {
+      type: 'pattern' as const,
+      start: m.start,
+      end: m.end,
+      confidence: spec.confidence ?? 'medium',
+      masked: maskText(text.slice(m.start, m.end), spec.mask ?? 'partial'),
+      label: spec.name,
+    };
+  });
+}
+
+function priority(type: FindingType): number {
+  return TYPE_PRIORITY.indexOf(type);
+}
+
+function beats(candidate: Finding, incumbent: Finding): boolean {
+  const rank = CONFIDENCE_RANK[candidate.confidence] - CONFIDENCE_RANK[incumbent.confidence];
+  if (rank !== 0) return rank > 0;
+  const length = candidate.end - candidate.start - (incumbent.end - incumbent.start);
+  if (length !== 0) return length > 0;
+  return priority(candidate.type) < priority(incumbent.type);
+}
+
+/**
+ * Findings ordered by start with no two overlapping: of two that overlap, the higher confidence
+ * wins, then the longer span, then the type earlier in TYPE_PRIORITY.
+ */
+export function resolveOverlaps(found: Finding[]): Finding[] {
+  if (found.length < 2) return found;
+  found.sort((a, b) => a.start - b.start || b.end - a.end);
+  const kept: Finding[] = [];
+  // A kept finding that starts more than `longest` units before the candidate ends before it.
+  let longest = 0;
+  for (const candidate of found) {
+    const rivals: number[] = [];
+    for (let i = kept.length - 1; i >= 0; i -= 1) {
+      const incumbent = kept[i]!;
+      if (incumbent.start + longest <= candidate.start) break;
+      if (incumbent.end > candidate.start) rivals.push(i);
+    }
+    if (!rivals.every((i) => beats(candidate, kept[i]!))) continue;
+    // `rivals` holds descending indices, so each splice leaves the ones still to remove valid.
+    for (const i of rivals) kept.splice(i, 1);
+    kept.push(candidate);
+    longest = Math.max(longest, candidate.end - candidate.start);
+  }
+  return kept;
+}
+
+/** The lowest confidence a policy or report may ask for. */
+export function isConfidence(value: string): value is Confidence {
+  return value === 'low' || value === 'medium' || value === 'high';
+}

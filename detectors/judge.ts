@@ -1,0 +1,62 @@
+/**
+ * What a per-type detector is: a judge of the candidates the shared scan collected (scan.ts).
+ *
+ * A judge looks at one candidate's digits and grouping, applies its validator (check digit, date,
+ * issuer range, region code), asks for keyword context when its rules need it, and returns a
+ * verdict with a confidence, or null when the candidate is not of its type.
+ */
+import { CLASS_BIT } from './context-words.js';
+import { hasContext } from './context.js';
+import type { Candidate } from './numbers.js';
+import type { Scan } from './scan.js';
+import type { Confidence, PiiType } from './types.js';
+
+export interface Verdict {
+  readonly type: PiiType;
+  readonly confidence: Confidence;
+  readonly masked: string;
+  /** Span, when it differs from the candidate's (a `+82` prefix, a region name). */
+  readonly start?: number;
+  readonly end?: number;
+}
+
+export interface JudgeContext {
+  readonly scan: Scan;
+  /** Today in Seoul as YYYYMMDD, for "not born in the future". */
+  readonly today: number;
+}
+
+export type Judge = (candidate: Candidate, ctx: JudgeContext) => Verdict | null;
+
+export const BIT = CLASS_BIT;
+
+/** Keyword context for a span: see context.ts. */
+export function inContext(ctx: JudgeContext, start: number, end: number, own: number, rivals: number): boolean {
+  return hasContext(ctx.scan, start, end, own, rivals);
+}
+
+/** Lengths equal to `shape`? */
+export function shaped(candidate: Candidate, ...shape: number[]): boolean {
+  const { lengths } = candidate;
+  if (lengths.length !== shape.length) return false;
+  for (let k = 0; k < shape.length; k += 1) if (lengths[k] !== shape[k]) return false;
+  return true;
+}
+
+/** Grouped by one dash-like or space separator throughout. */
+export function dashOrSpace(candidate: Candidate): boolean {
+  return candidate.sep === 'dash' || candidate.sep === 'space';
+}
+
+/** Looks for `scheme://` or `www.` in the run of non-space characters that holds `at`. */
+export function inUrl(text: string, at: number): boolean {
+  const limit = Math.max(0, at - 2048);
+  let p = at - 1;
+  while (p >= limit) {
+    const code = text.charCodeAt(p);
+    if (code <= 32 || code === 34 || code === 39 || code === 60 || code === 62) break;
+    p -= 1;
+  }
+  const run = text.slice(p + 1, at);
+  return run.includes('://') || run.toLowerCase().startsWith('www.');
+}

@@ -1,0 +1,274 @@
+/**
+ * The one pass over a text that every detector shares.
+ *
+ * Per character the loop does one table lookup; only characters that may begin something are
+ * looked at further: digits (number tokens, numbers.ts), `@` (e-mail addresses), `&` (an HTML
+ * character reference that may stand for a digit) and the first characters of keywords
+ * (keywords.ts). Detectors then judge the collected candidates; none of them reads the whole
+ * text again. That is what keeps eleven detectors and a dictionary of thousands of words at the
+ * cost of roughly one regular-expression scan.
+ */
+import { digitValue, isDash, isInvisible, isSpace, isWordCode, readFolded, type Folded } from './chars.js';
+import { CLASS_BIT, CONTEXT_CLASSES, CONTEXT_WORDS } from './context-words.js';
+import { KeywordMatcher, type KeywordHit } from './keywords.js';
+import { collectCandidates, MIN_DIGITS, readToken, startIsClear, type Candidate } from './numbers.js';
+
+export interface Span {
+  readonly start: number;
+  readonly end: number;
+}
+
+/** A letter + digits shape a passport number has (`M12345678`, `M123A4567`). */
+export interface PassportShape extends Span {
+  /** The value with full-width characters folded, e.g. `M123A4567`. */
+  readonly value: string;
+}
+
+export interface ContextHit extends Span {
+  /** The keyword's class, as a `CLASS_BIT` bit. */
+  readonly bit: number;
+}
+
+export interface DictionaryHit extends Span {
+  readonly dictionary: number;
+}
+
+export interface Scan {
+  readonly text: string;
+  readonly candidates: readonly Candidate[];
+  readonly passports: readonly PassportShape[];
+  readonly emails: readonly Span[];
+  /** Context keywords, ordered by start. */
+  readonly context: readonly ContextHit[];
+  /** Dictionary words, ordered by start; overlapping occurrences are all listed. */
+  readonly dictionary: readonly DictionaryHit[];
+}
+
+const DIGIT = 1;
+const AT = 2;
+const AMPERSAND = 4;
+const KEYWORD = 8;
+/** A Latin letter some keyword starts with. */
+const LATIN = 16;
+
+/** Passport numbers begin with one of these (ordinary, single, residence, official, diplomatic). */
+const PASSPORT_LETTERS = 'MSROD';
+
+/** 1 for the passport letters, ASCII and full-width: checked before every digit run. */
+const PASSPORT_START = new Uint8Array(65536);
+for (const letter of PASSPORT_LETTERS) {
+  PASSPORT_START[letter.charCodeAt(0)] = 1;
+  PASSPORT_START[letter.charCodeAt(0) - 65 + 0xff21] = 1;
+}
+
+/** Asset names, not addresses: `logo@2x.png`. */
+const FILE_EXTENSIONS = new Set([
+  'png', 'jpg', 'jpeg', 'gif', 'svg', 'webp', 'bmp', 'ico', 'tif', 'tiff', 'heic',
+  'pdf', 'js', 'mjs', 'css', 'map', 'json', 'html', 'htm', 'xml', 'txt', 'zip', 'woff', 'woff2',
+]);
+
+const folded: Folded = { code: 0, length: 1 };
+
+/** Characters people mask with: `*`, `＊`, `●`, `•`, `○`. */
+const MASK_MARKS = new Set([42, 0xff0a, 0x25cf, 0x2022, 0x25cb]);
+
+function isLocalPartChar(code: number): boolean {
+  return (
+    (code >= 97 && code <= 122) ||
+    (code >= 65 && code <= 90) ||
+    (code >= 48 && code <= 57) ||
+    code === 46 || code === 95 || code === 37 || code === 43 || code === 45
+  );
+}
+
+function isDomainChar(code: number): boolean {
+  return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57) || code === 46 || code === 45;
+}
+
+/** Could the character after a short ASCII digit run continue a number token? */
+function mayContinueNumber(code: number): boolean {
+  if (code < 0x80) return code === 45 || code === 32 || code === 46 || code === 41 || code === 10 || code === 13 || code === 38;
+  return isDash(code) || isSpace(code) || isInvisible(code) || digitValue(code) >= 0;
+}
+
+export interface DictionaryWords {
+  readonly words: readonly string[];
+}
+
+export class Scanner {
+  private readonly table = new Uint8Array(65536);
+  private readonly matcher: KeywordMatcher;
+  /** Per matcher entry: class bit for a context word, 0 for a dictionary word. */
+  private readonly entryBit: number[] = [];
+  /** Per matcher entry: dictionary index, or -1 for a context word. */
+  private readonly entryDictionary: number[] = [];
+
+  constructor(dictionaries: readonly DictionaryWords[]) {
+    const words: string[] = [];
+    for (const cls of CONTEXT_CLASSES) {
+      for (const word of CONTEXT_WORDS[cls]) {
+        words.push(word);
+        this.entryBit.push(CLASS_BIT[cls]);
+        this.entryDictionary.push(-1);
+      }
+    }
+    dictionaries.forEach((dictionary, index) => {
+      for (const word of dictionary.words) {
+        words.push(word);
+        this.entryBit.push(0);
+        this.entryDictionary.push(index);
+      }
+    });
+    this.matcher = new KeywordMatcher(words);
+    for (let code = 0; code < 65536; code += 1) {
+      let kind = this.matcher.firstChar[code] === 1 ? KEYWORD : 0;
+      if (kind !== 0 && this.matcher.needsWordStart(code)) kind |= LATIN;
+      if (digitValue(code) >= 0) kind |= DIGIT;
+      if (code === 64) kind |= AT;
+      if (code === 38) kind |= AMPERSAND;
+      this.table[code] = kind;
+    }
+  }
+
+  scan(text: string): Scan {
+    const table = this.table;
+    const matcher = this.matcher;
+    const length = text.length;
+    const hits: KeywordHit[] = [];
+    const candidates: Candidate[] = [];
+    const passports: PassportShape[] = [];
+    const emails: Span[] = [];
+    let i = 0;
+    while (i < length) {
+      const code = text.charCodeAt(i);
+      const kind = table[code]!;
+      if (kind === 0) {
+        i += 1;
+        continue;
+      }
+      if (kind & KEYWORD) {
+        // Latin words start only at a word start; checking that first skips most English letters.
+        const wordStartOk = (kind & LATIN) === 0 || i === 0 || !isWordCode(text.charCodeAt(i - 1));
+        if (wordStartOk && matcher.mayStartAt(text, i)) matcher.startsAt(text, i, hits);
+      }
+      if (kind & DIGIT) {
+        i = this.readNumber(text, i, candidates, passports);
+        continue;
+      }
+      if (kind & AT) readEmail(text, i, emails);
+      if (kind & AMPERSAND) {
+        readFolded(text, i, folded);
+        if (folded.code >= 48 && folded.code <= 57) {
+          i = this.readNumber(text, i, candidates, passports);
+          continue;
+        }
+      }
+      i += 1;
+    }
+    const context: ContextHit[] = [];
+    const dictionary: DictionaryHit[] = [];
+    for (const hit of hits) {
+      const bit = this.entryBit[hit.entry]!;
+      if (bit !== 0) context.push({ start: hit.start, end: hit.end, bit });
+      else dictionary.push({ start: hit.start, end: hit.end, dictionary: this.entryDictionary[hit.entry]! });
+    }
+    return { text, candidates, passports, emails, context, dictionary };
+  }
+
+  /** Reads the number at `at`; returns where scanning resumes. */
+  private readNumber(text: string, at: number, candidates: Candidate[], passports: PassportShape[]): number {
+    if (at > 0 && PASSPORT_START[text.charCodeAt(at - 1)] === 1) readPassport(text, at - 1, passports);
+    const skip = shortNumberEnd(text, at);
+    if (skip >= 0) return skip;
+    const token = readToken(text, at);
+    collectCandidates(token, candidates);
+    return Math.max(token.next, at + 1);
+  }
+}
+
+/**
+ * Most numbers in mail are short (`2024-03-15`, `3개`, `18,470,000`): they cannot hold a value of
+ * MIN_DIGITS digits, and reading them as tokens would cost more than the rest of the scan. This
+ * walks plain ASCII digits and the ASCII joins (`-`, space, `.`) counting digits, and returns
+ * where the number ends when it is certainly too short, or -1 when the full reader must look
+ * (enough digits, or a character the reader folds: full-width, entity, line break, `)`).
+ */
+function shortNumberEnd(text: string, at: number): number {
+  let digits = 0;
+  let end = at;
+  let p = at;
+  while (p < text.length) {
+    const code = text.charCodeAt(p);
+    if (code >= 48 && code <= 57) {
+      digits += 1;
+      p += 1;
+      end = p;
+      continue;
+    }
+    if (code === 45 || code === 32 || code === 46) {
+      p += 1;
+      continue;
+    }
+    if (p > end + 3) break;
+    if (mayContinueNumber(code)) return -1;
+    break;
+  }
+  return digits >= MIN_DIGITS || end === at ? -1 : end;
+}
+
+function isUpperLetter(code: number): boolean {
+  return (code >= 65 && code <= 90) || (code >= 0xff21 && code <= 0xff3a);
+}
+
+function asciiUpper(code: number): string {
+  return String.fromCharCode(code >= 0xff21 ? code - 0xff21 + 65 : code);
+}
+
+/** Reads `count` digits at `at` as ASCII, or null. */
+function digitsAt(text: string, at: number, count: number): string | null {
+  let out = '';
+  for (let k = 0; k < count; k += 1) {
+    const value = digitValue(text.charCodeAt(at + k));
+    if (value < 0) return null;
+    out += String(value);
+  }
+  return out;
+}
+
+/** A passport shape whose letter is at `letterAt`, appended to `out`. */
+function readPassport(text: string, letterAt: number, out: PassportShape[]): void {
+  const letter = text.charCodeAt(letterAt);
+  if (!isUpperLetter(letter) || !PASSPORT_LETTERS.includes(asciiUpper(letter))) return;
+  if (!startIsClear(text, letterAt)) return;
+  const head = asciiUpper(letter);
+  const old = digitsAt(text, letterAt + 1, 8);
+  if (old !== null && !isWordCode(text.charCodeAt(letterAt + 9))) {
+    out.push({ start: letterAt, end: letterAt + 9, value: head + old });
+    return;
+  }
+  const front = digitsAt(text, letterAt + 1, 3);
+  const middle = text.charCodeAt(letterAt + 4);
+  if (front === null || !isUpperLetter(middle)) return;
+  const back = digitsAt(text, letterAt + 5, 4);
+  if (back === null || isWordCode(text.charCodeAt(letterAt + 9))) return;
+  out.push({ start: letterAt, end: letterAt + 9, value: head + front + asciiUpper(middle) + back });
+}
+
+/** An address around the `@` at `at`, appended to `out`. ASCII only, so Korean particles stay out. */
+function readEmail(text: string, at: number, out: Span[]): void {
+  let start = at;
+  while (start > 0 && at - start < 64 && isLocalPartChar(text.charCodeAt(start - 1))) start -= 1;
+  while (start < at && text.charCodeAt(start) === 46) start += 1;
+  if (start === at || text.charCodeAt(at - 1) === 46) return;
+  // `s****n@example.org`: an address someone already masked.
+  if (start > 0 && MASK_MARKS.has(text.charCodeAt(start - 1))) return;
+  let end = at + 1;
+  while (end < text.length && end - at < 255 && isDomainChar(text.charCodeAt(end))) end += 1;
+  while (end > at + 1 && (text.charCodeAt(end - 1) === 46 || text.charCodeAt(end - 1) === 45)) end -= 1;
+  const domain = text.slice(at + 1, end);
+  const labels = domain.split('.');
+  if (labels.length < 2 || labels.some((label) => label.length === 0 || label.startsWith('-'))) return;
+  const tld = labels[labels.length - 1]!;
+  if (!/^[A-Za-z]{2,24}$/.test(tld) || FILE_EXTENSIONS.has(tld.toLowerCase())) return;
+  out.push({ start, end });
+}
