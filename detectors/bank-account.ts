@@ -19,13 +19,16 @@ import { isPhoneShape } from './phone.js';
 import { birthDate, rrnChecksumValid } from './rrn.js';
 
 const OWN = BIT.account;
-const RIVALS = BIT.card | BIT.phone | BIT.business | BIT.resident | BIT.foreigner | BIT.corporate | BIT.license | BIT.health | BIT.passport;
+const RIVALS = BIT.card | BIT.phone | BIT.business | BIT.resident | BIT.foreigner | BIT.corporate | BIT.license | BIT.health | BIT.passport | BIT.reference;
 
 const MIN_DIGITS = 10;
 const MAX_DIGITS = 14;
 
 /** Bank names that are also common words, accepted only right before the number. */
-const SHORT_BANK_NAMES = ['국민', '우리', '하나', '기업', '농협', '신한', '씨티', '산업', '부산', '대구', '경남', '광주', '전북', '제주'];
+const SHORT_BANK_NAMES = [
+  '국민', '우리', '하나', '기업', '농협', '신한', '씨티', '산업', '부산', '대구', '경남', '광주', '전북', '제주',
+  '카카오', '카뱅', '토스', '케뱅', 'KB', 'NH', 'SC',
+];
 
 function shortBankNameBefore(text: string, at: number): boolean {
   let end = at;

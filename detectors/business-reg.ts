@@ -26,6 +26,7 @@ export const judgeBusiness: Judge = (candidate, ctx) => {
   const grouped = shaped(candidate, 3, 2, 5) && dashOrSpace(candidate);
   const bare = shaped(candidate, 10) && candidate.sep === 'none';
   if ((!grouped && !bare) || digits.charAt(0) === '0' || !businessChecksumValid(digits)) return null;
+  // Not lowered by order or invoice words: a business number is what an invoice carries.
   const keyword = inContext(ctx, candidate.start, candidate.end, OWN, RIVALS);
   const confidence = keyword ? 'high' : grouped ? 'medium' : 'low';
   return { type: 'business_reg', confidence, masked: maskKeeping(candidate, 5) };

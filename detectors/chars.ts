@@ -15,9 +15,17 @@ export function digitValue(code: number): number {
   return -1;
 }
 
-/** `-`, U+2010-U+2015 (hyphen, non-breaking hyphen, figure dash, en/em dash, bar), U+2212 minus, U+FE63, U+FF0D. */
+/** `-`, U+2010-U+2015 (hyphen, non-breaking hyphen, figure dash, en/em dash, bar), U+2212 minus, U+FE63, U+FF0D, U+3161. */
 export function isDash(code: number): boolean {
-  return code === 45 || (code >= 0x2010 && code <= 0x2015) || code === 0x2212 || code === 0xfe63 || code === 0xff0d;
+  return (
+    code === 45 ||
+    (code >= 0x2010 && code <= 0x2015) ||
+    code === 0x2212 ||
+    code === 0xfe63 ||
+    code === 0xff0d ||
+    // ㅡ (the jamo EU), typed for a dash on Korean keyboards: `010ㅡ1234ㅡ5678`.
+    code === 0x3161
+  );
 }
 
 /**
@@ -36,11 +44,18 @@ export function isSpace(code: number): boolean {
 }
 
 /**
- * Characters that render as nothing: zero-width space/joiners, word joiner, BOM, soft hyphen.
- * Pasted from web pages, or inserted on purpose to slip a number past a filter.
+ * Characters that render as nothing: zero-width space/joiners, direction marks and embeddings,
+ * word joiner, BOM, soft hyphen. Pasted from web pages, or inserted on purpose to slip a number
+ * past a filter.
  */
 export function isInvisible(code: number): boolean {
-  return (code >= 0x200b && code <= 0x200d) || code === 0x2060 || code === 0xfeff || code === 0xad;
+  return (
+    (code >= 0x200b && code <= 0x200f) ||
+    (code >= 0x202a && code <= 0x202e) ||
+    (code >= 0x2060 && code <= 0x2064) ||
+    code === 0xfeff ||
+    code === 0xad
+  );
 }
 
 /** ASCII or full-width letter or digit: what may not touch a number. */
@@ -128,15 +143,24 @@ export function readFolded(text: string, at: number, out: Folded): void {
 
 function fold(code: number): number {
   if (code < 128) return code;
-  if (code >= 0xff10 && code <= 0xff19) return code - 0xff10 + 48;
   if (isDash(code)) return 45;
   if (isSpace(code)) return 32;
+  // Full-width ASCII (！ to ～): digits, `＋`, `（`, `）`, `．` read as their ASCII forms.
+  if (code >= 0xff01 && code <= 0xff5e) return code - 0xfee0;
   return code;
 }
 
 function readEntity(text: string, at: number): { code: number; length: number } | null {
-  const semi = text.indexOf(';', at + 2);
-  if (semi < 0 || semi - at > MAX_ENTITY) return null;
+  // Bounded: an `&` with no `;` after it (query strings) must not search the rest of the text.
+  let semi = -1;
+  const limit = Math.min(text.length, at + MAX_ENTITY + 1);
+  for (let p = at + 2; p < limit; p += 1) {
+    if (text.charCodeAt(p) === 59) {
+      semi = p;
+      break;
+    }
+  }
+  if (semi < 0) return null;
   const body = text.slice(at + 1, semi);
   let code: number | undefined;
   if (body.startsWith('#x') || body.startsWith('#X')) {

@@ -6,8 +6,14 @@
  * class; the detectors ask "is the nearest relevant keyword one of mine?" (context.ts).
  *
  * Deliberately absent: bank short names that are everyday words (국민 "citizens", 우리 "we",
- * 하나 "one", 기업 "company"). The account detector accepts those only directly before the number
- * (bank-account.ts). Region names for driver's licences are handled the same way.
+ * 하나 "one", 기업 "company") or units (`512 KB`). The account detector accepts those only
+ * directly before the number (bank-account.ts). Region names for driver's licences are handled
+ * the same way.
+ *
+ * `reference` is the other side: words that name a number as an order, shipment, document,
+ * build or amount. Business mail is full of such ids, and a shape that would stand on its own
+ * (a bare 16-digit Luhn pass, a post-2020 date-led 13-digit id, 12 digits after `입금`) is
+ * lowered when one of them is the deciding keyword.
  */
 
 export const CONTEXT_CLASSES = [
@@ -21,6 +27,7 @@ export const CONTEXT_CLASSES = [
   'business',
   'corporate',
   'health',
+  'reference',
 ] as const;
 
 export type ContextClass = (typeof CONTEXT_CLASSES)[number];
@@ -54,8 +61,11 @@ export const CONTEXT_WORDS: Readonly<Record<ContextClass, readonly string[]>> = 
   ],
   account: [
     '계좌', '계좌번호', '입금', '이체', '송금', '예금주', '통장', '은행', '뱅크',
-    '신한', '농협', '우체국', '새마을금고', '신협', '수협', 'SC제일', 'KB', 'IBK', 'NH', 'KDB',
-    'account no', 'account number', 'account #', 'bank account', 'A/C', 'acct', 'bank',
+    '신한', '농협', '우체국', '새마을금고', '신협', '수협', 'SC제일', 'KB국민', 'IBK', 'NH농협', 'KDB',
+    '카카오뱅크', '토스뱅크', '케이뱅크',
+    'account', 'accounts', 'account no', 'account number', 'account #', 'bank account', 'A/C', 'acct',
+    'bank', 'beneficiary', 'wire', 'IBAN',
+    'Woori', 'Shinhan', 'Kookmin', 'Hana Bank', 'Nonghyup', 'Kakao Bank', 'KakaoBank', 'Toss Bank',
   ],
   phone: [
     '연락처', '전화', '휴대폰', '핸드폰', '휴대전화', '팩스',
@@ -70,7 +80,16 @@ export const CONTEXT_WORDS: Readonly<Record<ContextClass, readonly string[]>> = 
     'corporate registration', 'corporation registration', 'corporate number', 'CRN',
   ],
   health: [
-    '건강보험', '보험증번호', '보험증 번호', '피보험자번호', '증번호',
+    '건강보험', '보험증번호', '보험증 번호', '피보험자번호', '건강보험증',
     'NHI', 'health insurance',
+  ],
+  reference: [
+    '주문', '주문번호', '발주', '운송장', '송장', '택배', '배송', '참조번호', '문서번호', '공지번호',
+    '관리번호', '접수번호', '승인번호', '거래번호', '예약번호', '일련번호', '시리얼', '모델명', '품번',
+    '제품번호', '버전', '빌드', '영수증', '영수증번호', '인증번호', '견적', '금액', '입금액', '출금액',
+    '잔액', '수량', '단가', '사번', '사원번호', '고객번호', '회원번호', '바코드', '로트',
+    'order', 'order no', 'order id', 'PO', 'P.O.', 'invoice', 'tracking', 'ref', 'reference',
+    'serial', 'SKU', 'build', 'version', 'amount', 'qty', 'barcode', 'JAN', 'EAN', 'ISBN', 'lot',
+    'transaction', 'TRX', 'ticket',
   ],
 };

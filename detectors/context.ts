@@ -60,7 +60,7 @@ const profile: Profile = { scan: null, start: -1, end: -1, before: [], after: []
 function profileOf(scan: Scan, start: number, end: number): Profile {
   if (profile.scan === scan && profile.start === start && profile.end === end) return profile;
   const text = scan.text;
-  const row = rowAt(scan, lineStart(text, start));
+  const row = rowAt(scan, lineStart(scan, start));
   // In a table row, the header row's keywords are not "near": `연락처` heading the next column
   // says nothing about this one. Only the row itself (a key-value row: `| 카드번호 | 4111… |`) and
   // the header cell of this column count.
@@ -93,17 +93,23 @@ function firstMatching(bits: readonly number[], mask: number): number {
 }
 
 /**
+ * The keyword evidence for the value at [start, end), among the classes in `mask` (`CLASS_BIT`
+ * bits): the bit of the nearest such keyword, else the bits of the column's header cell, else 0.
+ */
+export function contextBits(scan: Scan, start: number, end: number, mask: number): number {
+  const p = profileOf(scan, start, end);
+  const near = firstMatching(p.before, mask) || firstMatching(p.after, mask);
+  if (near !== 0 || p.row === null) return near;
+  if (p.header < 0) p.header = headerBits(scan, p.row, start);
+  return p.header & mask;
+}
+
+/**
  * Is the value at [start, end) in `own` context? `rivals` are the classes whose keywords would
  * say it is something else; both are `CLASS_BIT` masks.
  */
 export function hasContext(scan: Scan, start: number, end: number, own: number, rivals: number): boolean {
-  const p = profileOf(scan, start, end);
-  const mask = own | rivals;
-  const near = firstMatching(p.before, mask) || firstMatching(p.after, mask);
-  if (near !== 0) return (near & own) !== 0;
-  if (p.row === null) return false;
-  if (p.header < 0) p.header = headerBits(scan, p.row, start);
-  return (p.header & own) !== 0;
+  return (contextBits(scan, start, end, own | rivals) & own) !== 0;
 }
 
 /** A table row: its delimiter, how many it holds, and where the line ends. */
@@ -117,14 +123,29 @@ interface Row {
 /** Lines longer than this are prose (or a minified blob), never a table row. */
 const MAX_ROW_LENGTH = 4096;
 
-function lineStart(text: string, at: number): number {
-  // lastIndexOf clamps a negative position to 0 and would find a newline at 0 "before" offset 0.
-  return at <= 0 ? 0 : text.lastIndexOf('\n', at - 1) + 1;
+/** Index of the first newline at or after `offset` in the scan's newline list. */
+function newlineAtOrAfter(scan: Scan, offset: number): number {
+  const lines = scan.newlines;
+  let low = 0;
+  let high = lines.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (lines[mid]! < offset) low = mid + 1;
+    else high = mid;
+  }
+  return low;
 }
 
-function lineEnd(text: string, at: number): number {
-  const newline = text.indexOf('\n', at);
-  return newline < 0 ? text.length : newline;
+/** Start of the line holding `at` (the scanner recorded every newline, so this is a lookup). */
+function lineStart(scan: Scan, at: number): number {
+  const k = newlineAtOrAfter(scan, at) - 1;
+  return k < 0 ? 0 : scan.newlines[k]! + 1;
+}
+
+/** End of the line holding `at`: the offset of its newline, or the text's length. */
+function lineEnd(scan: Scan, at: number): number {
+  const k = newlineAtOrAfter(scan, at);
+  return k < scan.newlines.length ? scan.newlines[k]! : scan.text.length;
 }
 
 function count(text: string, from: number, to: number, delimiter: number): number {
@@ -137,8 +158,9 @@ function count(text: string, from: number, to: number, delimiter: number): numbe
  * The line starting at `start` as a table row, or null. A bar or a tab makes a row; commas only
  * from two on (three cells), because prose has commas too.
  */
-function readRow(text: string, start: number): Row | null {
-  const end = lineEnd(text, start);
+function readRow(scan: Scan, start: number): Row | null {
+  const text = scan.text;
+  const end = lineEnd(scan, start);
   if (end - start > MAX_ROW_LENGTH) return null;
   let commas = 0;
   let tabs = 0;
@@ -166,7 +188,7 @@ function rowAt(scan: Scan, lineStartAt: number): Row | null {
   }
   let row = cache.get(lineStartAt);
   if (row === undefined) {
-    row = readRow(scan.text, lineStartAt);
+    row = readRow(scan, lineStartAt);
     cache.set(lineStartAt, row);
   }
   return row;
@@ -193,7 +215,7 @@ function headerLineOf(scan: Scan, row: Row): number {
     found = cache.get(top);
     if (found !== undefined) break;
     walked.push(top);
-    const above = rowAt(scan, lineStart(scan.text, top - 1));
+    const above = rowAt(scan, lineStart(scan, top - 1));
     if (above === null || above.delimiter !== row.delimiter || above.columns !== row.columns) break;
     top = above.start;
   }
@@ -202,19 +224,39 @@ function headerLineOf(scan: Scan, row: Row): number {
   return header;
 }
 
-/** Bits of the keywords in the header cell of the column holding `at` (0 when there is no header). */
-function headerBits(scan: Scan, row: Row, at: number): number {
+/** Per scan: for each header line, the keyword bits of each of its columns. */
+const headerColumnsCache = new WeakMap<Scan, Map<number, number[]>>();
+
+/** Keyword bits per column of the header line at `header`, computed once per line. */
+function headerColumns(scan: Scan, header: number, delimiter: number): number[] {
+  let cache = headerColumnsCache.get(scan);
+  if (cache === undefined) {
+    cache = new Map();
+    headerColumnsCache.set(scan, cache);
+  }
+  let columns = cache.get(header);
+  if (columns !== undefined) return columns;
+  columns = [];
   const text = scan.text;
-  const header = headerLineOf(scan, row);
-  if (header === row.start) return 0;
-  const column = count(text, row.start, at, row.delimiter);
-  const headerEnd = lineEnd(text, header);
+  const end = lineEnd(scan, header);
   const hits = scan.context;
-  let bits = 0;
+  let column = 0;
+  let at = header;
   for (let k = firstAtOrAfter(scan, header); k < hits.length; k += 1) {
     const hit = hits[k]!;
-    if (hit.start >= headerEnd) break;
-    if (count(text, header, hit.start, row.delimiter) === column) bits |= hit.bit;
+    if (hit.start >= end) break;
+    column += count(text, at, hit.start, delimiter);
+    at = hit.start;
+    columns[column] = (columns[column] ?? 0) | hit.bit;
   }
-  return bits;
+  cache.set(header, columns);
+  return columns;
+}
+
+/** Bits of the keywords in the header cell of the column holding `at` (0 when there is no header). */
+function headerBits(scan: Scan, row: Row, at: number): number {
+  const header = headerLineOf(scan, row);
+  if (header === row.start) return 0;
+  const column = count(scan.text, row.start, at, row.delimiter);
+  return headerColumns(scan, header, row.delimiter)[column] ?? 0;
 }

@@ -12,7 +12,7 @@ import { maskRrn } from './mask.js';
 import { registrationShaped } from './rrn.js';
 
 const OWN = BIT.corporate;
-const RIVALS = BIT.resident | BIT.foreigner | BIT.account | BIT.card;
+const RIVALS = BIT.resident | BIT.foreigner | BIT.account | BIT.card | BIT.reference;
 
 export function corporateChecksumValid(digits: string): boolean {
   let sum = 0;

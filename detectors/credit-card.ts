@@ -1,16 +1,19 @@
 /**
  * Payment card numbers (신용카드·체크카드 번호), notes/korean-pii.md §1.5.
  *
- * Shapes: 4-4-4-4 (one separator throughout), Amex 4-6-5, Diners 4-6-4, or 13-19 bare digits. A
+ * Shapes: 4-4-4-4 (one separator throughout, plus a short fifth group for 17-19-digit UnionPay
+ * and JCB numbers), Amex 4-6-5, Diners 4-6-4, or 13-19 bare digits. A
  * number must pass Luhn and fit a network's prefix and length; that rejects the 0/1/7/8-leading
  * ids that pass Luhn by chance (one random digit string in ten does). Korean domestic-only cards
  * start with 9, so 9 is a valid prefix here though no international network uses it.
  *
  * A grouped number is printed as a card number: high. A bare run is high with a card keyword,
- * medium without (bare 16-digit runs also occur as ids). A run of 4-digit groups longer than a
+ * medium without (bare 16-digit runs also occur as ids), low when the deciding keyword names
+ * another id (주문번호 2411251234567806: date-led order numbers fall in the 2221-2720 Mastercard
+ * range) and for 13 bare digits (retired Visa length, now mostly barcodes). A run of 4-digit groups longer than a
  * card (a tracking number) never becomes a candidate (numbers.ts).
  */
-import { BIT, dashOrSpace, inContext, shaped, type Judge } from './judge.js';
+import { BIT, dashOrSpace, evidence, shaped, type Judge } from './judge.js';
 import { maskCard } from './mask.js';
 
 const OWN = BIT.card;
@@ -54,12 +57,20 @@ export const judgeCard: Judge = (candidate, ctx) => {
   const { digits } = candidate;
   const grouped =
     dashOrSpace(candidate) &&
-    (shaped(candidate, 4, 4, 4, 4) || shaped(candidate, 4, 6, 5) || shaped(candidate, 4, 6, 4));
+    (shaped(candidate, 4, 4, 4, 4) ||
+      shaped(candidate, 4, 6, 5) ||
+      shaped(candidate, 4, 6, 4) ||
+      shaped(candidate, 4, 4, 4, 4, 3) ||
+      shaped(candidate, 4, 4, 4, 4, 2) ||
+      shaped(candidate, 4, 4, 4, 4, 1));
   const bare = candidate.sep === 'none' && digits.length >= 13;
   if (!grouped && !bare) return null;
   if (!issuerFits(digits) || !luhnValid(digits)) return null;
   const masked = maskCard(candidate);
   if (grouped) return { type: 'credit_card', confidence: 'high', masked };
-  const keyword = inContext(ctx, candidate.start, candidate.end, OWN, RIVALS);
-  return { type: 'credit_card', confidence: keyword ? 'high' : 'medium', masked };
+  const said = evidence(ctx, candidate.start, candidate.end, OWN, RIVALS);
+  if (said === 'own') return { type: 'credit_card', confidence: 'high', masked };
+  // 13-digit Visa numbers are long retired; 13 digits starting with 4 are JAN/EAN barcodes now.
+  const weak = said === 'reference' || digits.length === 13;
+  return { type: 'credit_card', confidence: weak ? 'low' : 'medium', masked };
 };

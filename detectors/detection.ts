@@ -4,8 +4,14 @@
  *
  * `detect` scans once (scan.ts), lets every enabled judge look at every candidate, adds e-mail
  * addresses, passports, dictionary words and pattern matches, and resolves overlaps: a span is
- * reported once, as its most likely type. Candidates inside a URL are capped at low (ids in
- * links are rarely personal data, and the link itself is what the reader sees).
+ * reported once, as its most likely type. A candidate inside a URL drops one confidence level:
+ * ids in links are mostly order and session numbers, yet `?rrn=9001011234568` leaks as well as
+ * any text, so a value with its keyword (high) is still reported.
+ *
+ * Dictionary words and pattern matches are resolved apart from the personal-data types: a
+ * company pattern that spans a resident number (`인사기록 … 900101-1234568`) must not hide it
+ * from the policy, and its masked form has every personal-data value inside it masked, whatever
+ * the pattern's own mask style.
  */
 import { judgeAccount } from './bank-account.js';
 import { judgeBusiness } from './business-reg.js';
@@ -30,6 +36,7 @@ import {
   type DictionarySpec,
   type Finding,
   type FindingType,
+  type MaskStyle,
   type PatternMatcher,
   type PatternSpec,
   type PiiType,
@@ -69,6 +76,12 @@ function validateDictionaries(dictionaries: readonly DictionarySpec[]): void {
   validateNames('dictionary', dictionaries.map((d) => d.name));
   for (const d of dictionaries) {
     if (d.words.every((w) => w.trim() === '')) throw new DetectionConfigError(`dictionary "${d.name}" has no words`);
+    const long = d.words.find((w) => w.trim().length > MAX_WORD_LENGTH);
+    if (long !== undefined) {
+      throw new DetectionConfigError(
+        `dictionary "${d.name}": a word is ${long.trim().length} characters long (at most ${MAX_WORD_LENGTH}): "${long.trim().slice(0, 20)}…"`,
+      );
+    }
   }
 }
 
@@ -106,7 +119,7 @@ export function createDetection(options: DetectionOptions = {}): Detection {
           const verdict = judge(candidate, ctx);
           if (verdict === null) continue;
           url ??= links && inUrl(text, candidate.start);
-          add(url ? { ...verdict, confidence: 'low' } : verdict, candidate.start, candidate.end);
+          add(url ? { ...verdict, confidence: LOWER[verdict.confidence] } : verdict, candidate.start, candidate.end);
         }
       }
       if (types.has('passport')) for (const shape of scan.passports) add(judgePassport(shape, ctx), shape.start, shape.end);
@@ -115,15 +128,41 @@ export function createDetection(options: DetectionOptions = {}): Detection {
           found.push({ type: 'email', start: span.start, end: span.end, confidence: 'high', masked: maskEmail(text.slice(span.start, span.end)) });
         }
       }
-      found.push(...dictionaryFindings(text, scan.dictionary, dictionaries));
-      if (matcher !== null) found.push(...patternFindings(text, matcher, patterns));
-      return resolveOverlaps(found);
+      const personal = resolveOverlaps(found);
+      if (dictionaries.length === 0 && matcher === null) return personal;
+      const company = dictionaryFindings(text, scan.dictionary, dictionaries, personal);
+      if (matcher !== null) company.push(...patternFindings(text, matcher, patterns, personal));
+      return [...personal, ...resolveOverlaps(company)].sort((a, b) => a.start - b.start || a.end - b.end);
     },
   };
 }
 
+/**
+ * The text of [start, end) with every personal-data finding in it replaced by its masked form
+ * (a part of one cut by the span's edge becomes `*`), then masked in `style`.
+ */
+function maskCompanySpan(text: string, start: number, end: number, personal: readonly Finding[], style: MaskStyle): string {
+  let out = '';
+  let at = start;
+  for (const f of personal) {
+    if (f.end <= start) continue;
+    if (f.start >= end) break;
+    const from = Math.max(f.start, start);
+    const to = Math.min(f.end, end);
+    out += text.slice(at, from);
+    out += from === f.start && to === f.end ? f.masked : '*'.repeat(to - from);
+    at = to;
+  }
+  return maskText(out + text.slice(at, end), style);
+}
+
 /** Leftmost-longest occurrences of each dictionary's words, as findings labelled with its name. */
-function dictionaryFindings(text: string, hits: readonly DictionaryHit[], dictionaries: readonly DictionarySpec[]): Finding[] {
+function dictionaryFindings(
+  text: string,
+  hits: readonly DictionaryHit[],
+  dictionaries: readonly DictionarySpec[],
+  personal: readonly Finding[],
+): Finding[] {
   const out: Finding[] = [];
   const reachedBy = new Map<number, number>();
   const sorted = [...hits].sort((a, b) => a.start - b.start || b.end - a.end);
@@ -136,14 +175,19 @@ function dictionaryFindings(text: string, hits: readonly DictionaryHit[], dictio
       start: hit.start,
       end: hit.end,
       confidence: spec.confidence ?? 'high',
-      masked: maskText(text.slice(hit.start, hit.end), spec.mask ?? 'none'),
+      masked: maskCompanySpan(text, hit.start, hit.end, personal, spec.mask ?? 'none'),
       label: spec.name,
     });
   }
   return out;
 }
 
-function patternFindings(text: string, matcher: PatternMatcher, patterns: readonly PatternSpec[]): Finding[] {
+function patternFindings(
+  text: string,
+  matcher: PatternMatcher,
+  patterns: readonly PatternSpec[],
+  personal: readonly Finding[],
+): Finding[] {
   return matcher.find(text).map((m) => {
     const spec = patterns[m.pattern]!;
     return {
@@ -151,11 +195,17 @@ function patternFindings(text: string, matcher: PatternMatcher, patterns: readon
       start: m.start,
       end: m.end,
       confidence: spec.confidence ?? 'medium',
-      masked: maskText(text.slice(m.start, m.end), spec.mask ?? 'partial'),
+      masked: maskCompanySpan(text, m.start, m.end, personal, spec.mask ?? 'partial'),
       label: spec.name,
     };
   });
 }
+
+/** One level down, for a value inside a URL. */
+const LOWER: Readonly<Record<Confidence, Confidence>> = { high: 'medium', medium: 'low', low: 'low' };
+
+/** Longest dictionary word accepted: the trie walk at each position is bounded by it. */
+export const MAX_WORD_LENGTH = 100;
 
 function priority(type: FindingType): number {
   return TYPE_PRIORITY.indexOf(type);

@@ -10,11 +10,11 @@
  * - the old form, a region name then `YY-NNNNNN-CC` (`서울 19-123456-61`): high, and the name is
  *   part of the span; 2-6-2 without the name needs a licence keyword (medium).
  */
-import { BIT, dashOrSpace, inContext, shaped, type Judge } from './judge.js';
+import { BIT, dashOrSpace, evidence, shaped, type Judge } from './judge.js';
 import { maskKeeping } from './mask.js';
 
 const OWN = BIT.license;
-const RIVALS = BIT.account | BIT.card | BIT.phone | BIT.business | BIT.health;
+const RIVALS = BIT.account | BIT.card | BIT.phone | BIT.business | BIT.health | BIT.reference;
 
 /** Region names of the old form; `경기북부` before `경기` so the longer name wins. */
 const REGION_NAMES = [
@@ -39,14 +39,16 @@ function regionNameBefore(text: string, at: number): number {
 
 export const judgeLicense: Judge = (candidate, ctx) => {
   const { digits } = candidate;
-  const keyword = () => inContext(ctx, candidate.start, candidate.end, OWN, RIVALS);
+  const said = () => evidence(ctx, candidate.start, candidate.end, OWN, RIVALS);
   if (shaped(candidate, 2, 2, 6, 2) && dashOrSpace(candidate)) {
     if (!regionCodeValid(Number(digits.slice(0, 2)))) return null;
-    return { type: 'driver_license', confidence: keyword() ? 'high' : 'medium', masked: maskKeeping(candidate, 4) };
+    const given = said();
+    const confidence = given === 'own' ? 'high' : given === 'reference' ? 'low' : 'medium';
+    return { type: 'driver_license', confidence, masked: maskKeeping(candidate, 4) };
   }
   if (shaped(candidate, 12) && candidate.sep === 'none') {
     if (!regionCodeValid(Number(digits.slice(0, 2)))) return null;
-    return { type: 'driver_license', confidence: keyword() ? 'high' : 'low', masked: maskKeeping(candidate, 4) };
+    return { type: 'driver_license', confidence: said() === 'own' ? 'high' : 'low', masked: maskKeeping(candidate, 4) };
   }
   if (shaped(candidate, 2, 6, 2) && dashOrSpace(candidate)) {
     const nameStart = regionNameBefore(ctx.scan.text, candidate.start);
@@ -59,7 +61,7 @@ export const judgeLicense: Judge = (candidate, ctx) => {
         start: nameStart,
       };
     }
-    return keyword() ? { type: 'driver_license', confidence: 'medium', masked: maskKeeping(candidate, 2) } : null;
+    return said() === 'own' ? { type: 'driver_license', confidence: 'medium', masked: maskKeeping(candidate, 2) } : null;
   }
   return null;
 };

@@ -9,7 +9,7 @@ import { BIT, dashOrSpace, inContext, shaped, type Judge } from './judge.js';
 import { maskKeeping } from './mask.js';
 
 const OWN = BIT.health;
-const RIVALS = BIT.phone | BIT.account | BIT.business | BIT.card;
+const RIVALS = BIT.phone | BIT.account | BIT.business | BIT.card | BIT.reference;
 
 export const judgeHealthInsurance: Judge = (candidate, ctx) => {
   const printed = shaped(candidate, 1, 10) && dashOrSpace(candidate);

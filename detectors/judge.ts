@@ -6,7 +6,7 @@
  * verdict with a confidence, or null when the candidate is not of its type.
  */
 import { CLASS_BIT } from './context-words.js';
-import { hasContext } from './context.js';
+import { contextBits, hasContext } from './context.js';
 import type { Candidate } from './numbers.js';
 import type { Scan } from './scan.js';
 import type { Confidence, PiiType } from './types.js';
@@ -35,6 +35,20 @@ export function inContext(ctx: JudgeContext, start: number, end: number, own: nu
   return hasContext(ctx.scan, start, end, own, rivals);
 }
 
+/** What the deciding keyword says about a span: its own type, another id (a reference), or nothing. */
+export type Evidence = 'own' | 'reference' | 'none';
+
+/**
+ * Like `inContext`, but also tells when the deciding keyword names an id that is not personal
+ * data (주문번호, 운송장, Invoice, 빌드…): a shape that would otherwise stand on its own then drops
+ * to low.
+ */
+export function evidence(ctx: JudgeContext, start: number, end: number, own: number, rivals: number): Evidence {
+  const bits = contextBits(ctx.scan, start, end, own | rivals | CLASS_BIT.reference);
+  if ((bits & own) !== 0) return 'own';
+  return (bits & CLASS_BIT.reference) !== 0 ? 'reference' : 'none';
+}
+
 /** Lengths equal to `shape`? */
 export function shaped(candidate: Candidate, ...shape: number[]): boolean {
   const { lengths } = candidate;
@@ -54,7 +68,8 @@ export function inUrl(text: string, at: number): boolean {
   let p = at - 1;
   while (p >= limit) {
     const code = text.charCodeAt(p);
-    if (code <= 32 || code === 34 || code === 39 || code === 60 || code === 62) break;
+    // A link ends at white space, quotes, angle or square brackets, and table-cell delimiters.
+    if (code <= 32 || code === 34 || code === 39 || code === 60 || code === 62 || code === 91 || code === 93 || code === 44 || code === 124) break;
     p -= 1;
   }
   const run = text.slice(p + 1, at);

@@ -95,22 +95,44 @@ function isDigit(code: number): boolean {
   return code >= 48 && code <= 57;
 }
 
-/** Offset after a line break at `at` (`\n` or `\r\n`), or -1. */
+/** Longest quote prefix skipped at the start of a continued line (`> > `). */
+const MAX_QUOTE_PREFIX = 12;
+
+/**
+ * Offset after a line break at `at` (`\n` or `\r\n`) and the indentation or reply-quote prefix
+ * (`> `, `>> `) that starts the next line, or -1. A quoted reply re-wraps and re-prefixes lines,
+ * so `900101-⏎> 1234568` is still one number.
+ */
 function lineBreakEnd(text: string, at: number): number {
   const code = text.charCodeAt(at);
-  if (code === 10) return at + 1;
-  if (code === 13 && text.charCodeAt(at + 1) === 10) return at + 2;
-  return -1;
+  let p: number;
+  if (code === 10) p = at + 1;
+  else if (code === 13 && text.charCodeAt(at + 1) === 10) p = at + 2;
+  else return -1;
+  const limit = p + MAX_QUOTE_PREFIX;
+  while (p < limit) {
+    const next = text.charCodeAt(p);
+    if (next !== 32 && next !== 9 && next !== 62) break;
+    p += 1;
+  }
+  return p;
 }
 
-/** Does the line holding `at` have something other than spaces before `at`? */
+/** A line longer than this before the number is running text, whatever came earlier. */
+const LINE_LOOKBACK = 4096;
+
+/**
+ * Does the line holding `at` have something other than spaces and a reply-quote prefix before
+ * `at`? Looks back at most LINE_LOOKBACK characters, so a megabyte-long line costs no more.
+ */
 function lineHasTextBefore(text: string, at: number): boolean {
-  for (let p = at - 1; p >= 0; p -= 1) {
+  const limit = Math.max(0, at - LINE_LOOKBACK);
+  for (let p = at - 1; p >= limit; p -= 1) {
     const code = text.charCodeAt(p);
     if (code === 10 || code === 13) return false;
-    if (code !== 32 && code !== 9 && !isInvisible(code)) return true;
+    if (code !== 32 && code !== 9 && code !== 62 && !isInvisible(code)) return true;
   }
-  return false;
+  return at > LINE_LOOKBACK;
 }
 
 /** Offset of the digit the last join read leads to (a module slot, not an object per join). */
@@ -126,6 +148,14 @@ function digitAfterOptionalSpace(text: string, at: number): number {
   let p = at;
   if (codeAt(text, p) === 32) p += folded.length;
   return isDigit(codeAt(text, p)) ? p : -1;
+}
+
+/**
+ * Is the parenthesised group [from, to) an area code (`(02)`, `(031)`, `(010)`)? A list marker
+ * `(1)` is not, and must not glue itself to the value after it.
+ */
+function isAreaCode(text: string, from: number, to: number): boolean {
+  return to - from >= 2 && to - from <= 4 && text.charCodeAt(from) === 48;
 }
 
 /** The join starting at `at` (right after a digit), or null when the token ends there. */
@@ -151,7 +181,7 @@ function readJoin(text: string, at: number, firstGroup: boolean, opened: boolean
   if (code === 46) {
     return isDigit(codeAt(text, at + width)) ? joined('dot', at + width) : null;
   }
-  if (code === 41 && firstGroup && opened) {
+  if (code === 41 && firstGroup && opened && isAreaCode(text, tokenStart, at)) {
     const next = digitAfterOptionalSpace(text, at + width);
     return next >= 0 ? joined('paren', next) : null;
   }
@@ -196,7 +226,8 @@ function endIsClear(text: string, at: number): boolean {
 export function readToken(text: string, at: number): NumberToken {
   const groups: Group[] = [];
   const joins: JoinKind[] = [];
-  const opened = codeBefore(text, at) === 40;
+  const before = codeBefore(text, at);
+  const opened = before === 40 || before === 0xff08;
   let groupStart = at;
   let digits = '';
   let groupEnd = at;
@@ -224,7 +255,7 @@ export function readToken(text: string, at: number): NumberToken {
       p += 1;
       continue;
     }
-    if (code < 0 || groups.length >= 32) break;
+    if (code < 0) break;
     const join = readJoin(text, p, groups.length === 0, opened, at);
     if (join === null) break;
     groups.push({ start: groupStart, end: groupEnd, digits });
@@ -240,7 +271,7 @@ export function readToken(text: string, at: number): NumberToken {
     joins: merged.joins,
     startOk: startIsClear(text, at),
     endOk: endIsClear(text, groupEnd),
-    plus: codeBefore(text, at) === 43,
+    plus: before === 43 || before === 0xff0b,
     next: groupEnd,
   };
 }
@@ -291,30 +322,31 @@ export function collectCandidates(token: NumberToken, out: Candidate[]): void {
     if (i === 0 ? !token.startOk : !soft(joins[i - 1])) continue;
     let digits = '';
     let sep: Candidate['sep'] = 'none';
-    const lengths: number[] = [];
-    for (let j = i; j <= last && lengths.length <= MAX_GROUPS; j += 1) {
+    // A wrap read two ways: as no break at all (merged), or as the window's separator (split).
+    const merged: number[] = [];
+    const split: number[] = [];
+    let wrapped = false;
+    for (let j = i; j <= last && merged.length <= MAX_GROUPS; j += 1) {
       const group = groups[j]!;
       digits += group.digits;
       const join = j > i ? joins[j - 1]! : undefined;
       if (join === 'wrap') {
-        lengths[lengths.length - 1]! += group.digits.length;
+        merged[merged.length - 1]! += group.digits.length;
+        wrapped = true;
       } else {
-        lengths.push(group.digits.length);
+        merged.push(group.digits.length);
         if (join !== undefined) sep = sep === 'none' ? join : sep === join ? sep : 'mixed';
       }
+      split.push(group.digits.length);
       if (digits.length > MAX_DIGITS) break;
       if (j === last ? !token.endOk : !soft(joins[j])) continue;
-      if (digits.length < MIN_DIGITS || lengths.length > MAX_GROUPS) continue;
-      if (continuesGrouping(token, i, j, sep)) continue;
-      out.push({
-        start: groups[i]!.start,
-        end: group.end,
-        digits,
-        lengths: [...lengths],
-        sep,
-        plus: i === 0 && token.plus,
-        paren: j > i && joins[i] === 'paren',
-      });
+      if (digits.length < MIN_DIGITS || merged.length > MAX_GROUPS) continue;
+      const base = { start: groups[i]!.start, end: group.end, digits, plus: i === 0 && token.plus, paren: j > i && joins[i] === 'paren' };
+      if (!continuesGrouping(token, i, j, sep)) out.push({ ...base, lengths: [...merged], sep });
+      if (wrapped && split.length <= MAX_GROUPS) {
+        const splitSep = sep === 'none' ? 'space' : sep;
+        if (!continuesGrouping(token, i, j, splitSep)) out.push({ ...base, lengths: [...split], sep: splitSep });
+      }
     }
   }
 }

@@ -6,11 +6,12 @@
  * (`M350A1200`), so a passport keyword nearby is required: high with it, low without.
  * The scanner collects the shapes (scan.ts); this judges them.
  */
-import { BIT, inContext, type JudgeContext, type Verdict } from './judge.js';
+import { BIT, evidence, type JudgeContext, type Verdict } from './judge.js';
 import type { PassportShape } from './scan.js';
 
 const OWN = BIT.passport;
-const RIVALS = BIT.license | BIT.account | BIT.card;
+/** Only words naming the code as something else (모델명, 품번, SKU) argue against a passport. */
+const RIVALS = BIT.reference;
 
 /** `M123*****`: the letter and the first three digits. */
 export function maskPassport(value: string): string {
@@ -18,6 +19,6 @@ export function maskPassport(value: string): string {
 }
 
 export function judgePassport(shape: PassportShape, ctx: JudgeContext): Verdict {
-  const keyword = inContext(ctx, shape.start, shape.end, OWN, RIVALS);
-  return { type: 'passport', confidence: keyword ? 'high' : 'low', masked: maskPassport(shape.value) };
+  const said = evidence(ctx, shape.start, shape.end, OWN, RIVALS);
+  return { type: 'passport', confidence: said === 'own' ? 'high' : 'low', masked: maskPassport(shape.value) };
 }

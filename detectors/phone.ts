@@ -5,8 +5,9 @@
  *   11 digits (010…) or 10 (01X with a 3-digit middle).
  * - Landline: 02 (Seoul) or an area code 031-033, 041-044, 051-055, 061-064, then 3-4 + 4
  *   digits; 070 (VoIP); 0502-0508 (safe numbers) 4-4-4. `(02) 123-4567` and `(031)123-4567` too.
- * - International: `+82 10-1234-5678`, `+82-2-123-4567` (the leading 0 dropped); the `+` is part
- *   of the span.
+ * - International: `+82 10-1234-5678`, `+82-2-123-4567`, `+821012345678` (the leading 0
+ *   dropped, or kept: `+82 010-…`); the `+` is part of the span.
+ * - `010-12345678`: a mobile number with its last two groups run together.
  * Separators: dash, one space, dot, or a mix of dash and space. Representative numbers
  * (15XX/16XX/18XX-XXXX) belong to companies, have 8 digits and never become candidates.
  *
@@ -38,6 +39,8 @@ function domesticShape(digits: string, lengths: readonly number[]): boolean {
     if (digits.startsWith('010')) return digits.length === 11;
     return LEGACY_MOBILE.has(digits.slice(0, 3)) && (digits.length === 10 || digits.length === 11);
   }
+  // `010-12345678`: the middle and last groups run together.
+  if (lengths.length === 2) return digits.startsWith('010') && first === 3 && middle === 8;
   if (lengths.length !== 3 || last !== 4 || middle === undefined) return false;
   const head = digits.slice(0, first);
   if (head === '010') return middle === 4;
@@ -48,11 +51,18 @@ function domesticShape(digits: string, lengths: readonly number[]): boolean {
   return false;
 }
 
-/** `+82 10 1234 5678`: 82, then the domestic number without its leading 0. */
+/**
+ * `+82 10 1234 5678`, `+821012345678`: 82, then the domestic number without its leading 0;
+ * `+82 010-1234-5678` (the 0 kept, as people write it) too.
+ */
 function internationalShape(candidate: Candidate): boolean {
   const { digits, lengths } = candidate;
-  if (!candidate.plus || lengths[0] !== 2 || !digits.startsWith('82')) return false;
-  return domesticShape(`0${digits.slice(2)}`, [lengths[1]! + 1, ...lengths.slice(2)]);
+  if (!candidate.plus || !digits.startsWith('82')) return false;
+  const rest = digits.slice(2);
+  if (lengths.length === 1) return domesticShape(`0${rest}`, [rest.length + 1]);
+  if (lengths[0] !== 2) return false;
+  if (rest.startsWith('0')) return domesticShape(rest, lengths.slice(1));
+  return domesticShape(`0${rest}`, [lengths[1]! + 1, ...lengths.slice(2)]);
 }
 
 /** Domestic or international phone shape (used by other judges to stay off phone numbers). */

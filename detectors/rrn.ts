@@ -13,9 +13,10 @@
  *   on or after 2020-10-01 a failed check is no evidence against: medium, high with a keyword;
  * - an older birth date with a failed check: medium with a keyword (a number reissued after
  *   2020 keeps the old birth date), low without — a 13-digit id that starts with a date;
- * - a bare 13-digit Korean EAN barcode (880…, valid EAN check) without a keyword: low.
+ * - a bare 13-digit Korean EAN barcode (880…, valid EAN check) without a keyword: low;
+ * - a number whose deciding keyword names another kind of id (주문번호, Lot, 운송장): low.
  */
-import { BIT, dashOrSpace, inContext, shaped, type Judge, type JudgeContext } from './judge.js';
+import { BIT, dashOrSpace, evidence, shaped, type Judge, type JudgeContext } from './judge.js';
 import { maskRrn } from './mask.js';
 import type { Candidate } from './numbers.js';
 import type { Confidence } from './types.js';
@@ -87,15 +88,16 @@ export function ean13Valid(digits: string): boolean {
 
 function confidenceOf(candidate: Candidate, ctx: JudgeContext, born: number): Confidence {
   const { digits } = candidate;
-  const keyword = inContext(ctx, candidate.start, candidate.end, OWN, RIVALS);
+  const said = evidence(ctx, candidate.start, candidate.end, OWN, RIVALS);
   if (digits.charAt(6) === '9' || digits.charAt(6) === '0') return 'low';
+  if (said === 'own') return rrnChecksumValid(digits) || born >= RANDOM_TAIL_SINCE ? 'high' : 'medium';
+  // `주문번호 2411253000123`, `Lot 241125-3123456`: a date-led id named as something else.
+  if (said === 'reference') return 'low';
   if (rrnChecksumValid(digits)) {
-    if (keyword) return 'high';
     const barcode = candidate.sep === 'none' && digits.startsWith('880') && ean13Valid(digits);
     return barcode ? 'low' : 'medium';
   }
-  if (born >= RANDOM_TAIL_SINCE) return keyword ? 'high' : 'medium';
-  return keyword ? 'medium' : 'low';
+  return born >= RANDOM_TAIL_SINCE ? 'medium' : 'low';
 }
 
 export const judgeRegistration: Judge = (candidate, ctx) => {

@@ -42,6 +42,8 @@ export interface Scan {
   readonly context: readonly ContextHit[];
   /** Dictionary words, ordered by start; overlapping occurrences are all listed. */
   readonly dictionary: readonly DictionaryHit[];
+  /** Offsets of every `\n`, ascending: line lookups for keyword context (context.ts). */
+  readonly newlines: readonly number[];
 }
 
 const DIGIT = 1;
@@ -50,6 +52,7 @@ const AMPERSAND = 4;
 const KEYWORD = 8;
 /** A Latin letter some keyword starts with. */
 const LATIN = 16;
+const NEWLINE = 32;
 
 /** Passport numbers begin with one of these (ordinary, single, residence, official, diplomatic). */
 const PASSPORT_LETTERS = 'MSROD';
@@ -88,7 +91,8 @@ function isDomainChar(code: number): boolean {
 /** Could the character after a short ASCII digit run continue a number token? */
 function mayContinueNumber(code: number): boolean {
   if (code < 0x80) return code === 45 || code === 32 || code === 46 || code === 41 || code === 10 || code === 13 || code === 38;
-  return isDash(code) || isSpace(code) || isInvisible(code) || digitValue(code) >= 0;
+  // Full-width forms (０-９, `）`, `．`) are folded by the full reader.
+  return isDash(code) || isSpace(code) || isInvisible(code) || (code >= 0xff01 && code <= 0xff5e);
 }
 
 export interface DictionaryWords {
@@ -126,6 +130,7 @@ export class Scanner {
       if (digitValue(code) >= 0) kind |= DIGIT;
       if (code === 64) kind |= AT;
       if (code === 38) kind |= AMPERSAND;
+      if (code === 10) kind |= NEWLINE;
       this.table[code] = kind;
     }
   }
@@ -138,6 +143,7 @@ export class Scanner {
     const candidates: Candidate[] = [];
     const passports: PassportShape[] = [];
     const emails: Span[] = [];
+    const newlines: number[] = [];
     let i = 0;
     while (i < length) {
       const code = text.charCodeAt(i);
@@ -152,14 +158,15 @@ export class Scanner {
         if (wordStartOk && matcher.mayStartAt(text, i)) matcher.startsAt(text, i, hits);
       }
       if (kind & DIGIT) {
-        i = this.readNumber(text, i, candidates, passports);
+        i = this.readNumber(text, i, candidates, passports, newlines);
         continue;
       }
+      if (kind & NEWLINE) newlines.push(i);
       if (kind & AT) readEmail(text, i, emails);
       if (kind & AMPERSAND) {
         readFolded(text, i, folded);
         if (folded.code >= 48 && folded.code <= 57) {
-          i = this.readNumber(text, i, candidates, passports);
+          i = this.readNumber(text, i, candidates, passports, newlines);
           continue;
         }
       }
@@ -167,22 +174,35 @@ export class Scanner {
     }
     const context: ContextHit[] = [];
     const dictionary: DictionaryHit[] = [];
-    for (const hit of hits) {
+    for (let k = 0; k < hits.length; k += 1) {
+      const hit = hits[k]!;
       const bit = this.entryBit[hit.entry]!;
+      // Of context words starting at one place, the longest speaks (`입금액` is an amount, not `입금`).
+      const longer = hits[k + 1];
+      if (bit !== 0 && longer !== undefined && longer.start === hit.start && this.entryBit[longer.entry] !== 0) continue;
       if (bit !== 0) context.push({ start: hit.start, end: hit.end, bit });
       else dictionary.push({ start: hit.start, end: hit.end, dictionary: this.entryDictionary[hit.entry]! });
     }
-    return { text, candidates, passports, emails, context, dictionary };
+    return { text, candidates, passports, emails, context, dictionary, newlines };
   }
 
   /** Reads the number at `at`; returns where scanning resumes. */
-  private readNumber(text: string, at: number, candidates: Candidate[], passports: PassportShape[]): number {
+  private readNumber(
+    text: string,
+    at: number,
+    candidates: Candidate[],
+    passports: PassportShape[],
+    newlines: number[],
+  ): number {
     if (at > 0 && PASSPORT_START[text.charCodeAt(at - 1)] === 1) readPassport(text, at - 1, passports);
     const skip = shortNumberEnd(text, at);
     if (skip >= 0) return skip;
     const token = readToken(text, at);
     collectCandidates(token, candidates);
-    return Math.max(token.next, at + 1);
+    const next = Math.max(token.next, at + 1);
+    // A number wrapped across lines hides its line breaks from the main loop.
+    for (let p = at; p < next; p += 1) if (text.charCodeAt(p) === 10) newlines.push(p);
+    return next;
   }
 }
 
@@ -201,6 +221,7 @@ function shortNumberEnd(text: string, at: number): number {
     const code = text.charCodeAt(p);
     if (code >= 48 && code <= 57) {
       digits += 1;
+      if (digits >= MIN_DIGITS) return -1;
       p += 1;
       end = p;
       continue;
@@ -213,7 +234,7 @@ function shortNumberEnd(text: string, at: number): number {
     if (mayContinueNumber(code)) return -1;
     break;
   }
-  return digits >= MIN_DIGITS || end === at ? -1 : end;
+  return end === at ? -1 : end;
 }
 
 function isUpperLetter(code: number): boolean {

@@ -362,3 +362,88 @@ describe('dictionaries and patterns in a detection set', () => {
     assert.throws(() => createDetection({ dictionaries: [{ name: 'a', words: [' '] }] }), DetectionConfigError);
   });
 });
+
+describe('cases an adversarial review found', () => {
+  const cases: Array<[string, string, Array<[FindingType, string]>]> = [
+    ['a (1) list marker before each value', '목록\n(1) 900101-1234568\n(2) 010-1234-5678\n(3) 4111-1111-1111-1111',
+      [['rrn', '900101-1234568'], ['phone', '010-1234-5678'], ['credit_card', '4111-1111-1111-1111']]],
+    ['a quoted reply re-wrapping a number', '> 주민등록번호는 900101-\n> 1234568 입니다.', [['rrn', '900101-\n> 1234568']]],
+    ['an indented continuation line', '주민등록번호는 900101-\n 1234568 입니다.', [['rrn', '900101-\n 1234568']]],
+    ['a line break between space-separated card groups', '법인카드 번호는 4111 1111 1111\n1111 입니다', [['credit_card', '4111 1111 1111\n1111']]],
+    ['a line break between phone groups', '연락처는 010 1234\n5678 입니다', [['phone', '010 1234\n5678']]],
+    ['a URL whose parameter names the value', '본인확인 [https://hr.example.co.kr/verify?rrn=9001011234568]', [['rrn', '9001011234568']]],
+    ['a CSV row that starts with a URL', 'profile,name,rrn,phone\nhttps://crm.example.com/c/1001,홍길동,9001011234568,010-1234-5678',
+      [['rrn', '9001011234568'], ['phone', '010-1234-5678']]],
+    ['a passport after an ID-type list naming a licence', '신분증(여권/운전면허증) 번호: M12345678', [['passport', 'M12345678']]],
+    ['an English bank name and "account"', 'Please wire the refund to my Woori account 1002-123-456789.', [['bank_account', '1002-123-456789']]],
+    ['a short bank name right before', '토스 1000-1234-5678 으로 보내주세요', [['bank_account', '1000-1234-5678']]],
+    ['a 19-digit UnionPay card in groups', 'UnionPay 6212 3456 7890 1234 569', [['credit_card', '6212 3456 7890 1234 569']]],
+    ['a direction mark inside a number', '주민번호 900101\u200e-1234568', [['rrn', '900101\u200e-1234568']]],
+    ['the jamo ㅡ typed as a dash', '010ㅡ1234ㅡ5678', [['phone', '010ㅡ1234ㅡ5678']]],
+    ['full-width parentheses and plus', '（02）123-4567, ＋82 10-1234-5678', [['phone', '（02）123-4567'], ['phone', '＋82 10-1234-5678']]],
+    ['E.164 without spaces', '고객 휴대폰: +821012345678', [['phone', '+821012345678']]],
+    ['a mobile with its last groups run together', '연락처 010-12345678', [['phone', '010-12345678']]],
+    ['+82 with the leading 0 kept', '+82 010-1234-5678', [['phone', '+82 010-1234-5678']]],
+    ['a value after 32 other numbers on a line', `측정값 ${Array.from({ length: 40 }, (_, i) => 10 + i).join(' ')} 900101-1234568`, [['rrn', '900101-1234568']]],
+  ];
+  for (const [title, text, expected] of cases) {
+    it(`should find ${title}`, () => {
+      assert.deepEqual(seen(text).map(([type, match]) => [type, match]), expected);
+    });
+  }
+
+  const nothing: Array<[string, string]> = [
+    ['ERP ids after 이체', 'SAP PO 4500012345 / GR 5000123456 / 이체 예정'],
+    ['a file size then a document number', '첨부: 견적서.pdf (512 KB) 문서번호 2024000123'],
+    ['amount columns under 입금액', '거래일자,적요,입금액,출금액,잔액\n2024-11-25,대금,1500000000,0,2300000000'],
+    ['a tracking number after 입금', '입금 확인 후 발송했습니다. CJ대한통운 운송장번호 6789-1234-5678'],
+    ['a build number after a bank name', '신한 SOL 앱 버전 5.12.3 (빌드 2411251234)'],
+    ['a receipt number (영수증번호 is not 증번호)', '영수증번호: 20241125001 (카드 승인 완료)'],
+    ['a guarantee number', '이행보증번호 12345678901'],
+    ['a JAN barcode starting with 4', 'Please confirm the JAN code 4901234000094 for the new SKU.'],
+    ['a date-led order number in the Mastercard range', '주문번호: 2411251234567806 배송 준비중입니다.'],
+    ['a date-led lot number', 'Lot No. 241125-3123456 출하'],
+  ];
+  for (const [title, text] of nothing) {
+    it(`should report nothing for ${title}`, () => {
+      assert.deepEqual(seen(text), []);
+    });
+  }
+
+  it('should type an auth code target as a phone as a phone, not a health-insurance number', () => {
+    assert.deepEqual(types('인증번호를 01012345678로 발송했습니다'), ['phone']);
+  });
+
+  it('should not let a company pattern or dictionary word hide or reveal personal data', () => {
+    const detection = createDetection({
+      now,
+      patterns: [{ name: 'hr-record', regex: '인사기록[^\\n]*', confidence: 'high', mask: 'none' }],
+      dictionaries: [{ name: 'names', words: ['홍길동 900101'] }],
+    });
+    const text = '인사기록 홍길동 주민번호 900101-1234568 연락처 010-1234-5678';
+    const found = detection.detect(text);
+    assert.deepEqual(found.filter((f) => f.type === 'rrn' || f.type === 'phone').map((f) => f.type), ['rrn', 'phone']);
+    const pattern = found.find((f) => f.type === 'pattern');
+    assert.equal(pattern?.masked, '인사기록 홍길동 주민번호 900101-1****** 연락처 010-****-5678');
+    const word = detection.detect('고객 홍길동 900101-1234568').find((f) => f.type === 'keyword');
+    assert.equal(word?.masked, '홍길동 ******');
+  });
+
+  it('should refuse a dictionary word longer than 100 characters (it would slow every scan)', () => {
+    assert.throws(() => createDetection({ dictionaries: [{ name: 'long', words: ['가'.repeat(101)] }] }), /at most 100/);
+  });
+
+  // These once took seconds to minutes (work per candidate grew with the line or the text).
+  // A generous timeout turns a return of that into a failure rather than a hung suite.
+  const heavy: Array<[string, string]> = [
+    ['a megabyte of space-separated decimals', Array.from({ length: 200000 }, (_, i) => (20 + (i % 50) / 10).toFixed(1)).join(' ')],
+    ['one-line JSON with thousands of records', JSON.stringify(Array.from({ length: 4000 }, (_, i) => ({ rrn: '900101-1234568', phone: '010-1234-5678', email: `u${i}@example.com` })))],
+    ['query strings full of & without ;', 'a=1&b=2&'.repeat(100000)],
+    ['a 300-column CSV with a keyword in every header cell', ['계좌번호,'.repeat(300), ...Array.from({ length: 40 }, () => '1234567890,'.repeat(300))].join('\n')],
+  ];
+  for (const [title, text] of heavy) {
+    it(`should finish ${title} in linear time`, { timeout: 30_000 }, () => {
+      all.detect(text);
+    });
+  }
+});

@@ -237,7 +237,6 @@ describe('credit card detector', () => {
       ['Visa, bare', '4111111111111111', 'medium', '411111******1111'],
       ['Visa, hyphens', '4111-1111-1111-1111', 'high', '4111-11**-****-1111'],
       ['Visa, spaces', '4111 1111 1111 1111', 'high', '4111 11** **** 1111'],
-      ['Visa, 13 digits', '4222222222222', 'medium', '422222***2222'],
       ['Mastercard 55', '5555555555554444', 'medium', '555555******4444'],
       ['Mastercard 2221', '2221-0000-0000-0009', 'high', '2221-00**-****-0009'],
       ['Amex 4-6-5', '3782-822463-10005', 'high', '3782-82****-*0005'],
@@ -255,6 +254,13 @@ describe('credit card detector', () => {
         assert.deepEqual(hits(creditCardDetector, `결제 ${text} 확인`), [expected]);
       });
     }
+  });
+
+  it('should keep 13 bare digits (a retired Visa length, now JAN/EAN barcodes) at low unless a card keyword says so', () => {
+    assert.deepEqual(creditCardDetector.detect('결제 4222222222222 확인').map((f) => f.confidence), ['low']);
+    assert.deepEqual(hits(creditCardDetector, '카드번호 4222222222222'), [
+      { match: '4222222222222', confidence: 'high', masked: '422222***2222' },
+    ]);
   });
 
   describe('when a card keyword is near a bare number', () => {
