@@ -20,10 +20,11 @@ import { ConfigError } from './load.js';
 import type { Config } from './schema.js';
 
 /**
- * Largest word file we read. A list of 100,000 code names is about 2 MiB; anything near this
- * size is a wrong path (a log, a dump), which would fill the milter's memory with "words".
+ * Largest word file we read. A list of 100,000 code names is about 2 MiB and builds a few
+ * hundred MiB of matcher (detectors/detection.ts MAX_WORDS); a bigger file is most likely a
+ * wrong path (a log, a dump).
  */
-export const MAX_DICTIONARY_FILE_BYTES = 16 * 1024 * 1024;
+export const MAX_DICTIONARY_FILE_BYTES = 4 * 1024 * 1024;
 
 type DictionarySetting = Config['detection']['dictionaries'][number];
 

@@ -9,7 +9,7 @@
  */
 import { BIT, inContext, type Judge } from './judge.js';
 import { maskRrn } from './mask.js';
-import { registrationShaped } from './rrn.js';
+import { birthDate, registrationShaped, rrnChecksumValid } from './rrn.js';
 
 const OWN = BIT.corporate;
 const RIVALS = BIT.resident | BIT.foreigner | BIT.account | BIT.card | BIT.reference;
@@ -21,7 +21,12 @@ export function corporateChecksumValid(digits: string): boolean {
 }
 
 export const judgeCorporate: Judge = (candidate, ctx) => {
-  if (!registrationShaped(candidate) || !corporateChecksumValid(candidate.digits)) return null;
-  const keyword = inContext(ctx, candidate.start, candidate.end, OWN, RIVALS);
-  return { type: 'corporate_reg', confidence: keyword ? 'high' : 'low', masked: maskRrn(candidate.digits) };
+  const { digits } = candidate;
+  if (!registrationShaped(candidate) || !corporateChecksumValid(digits)) return null;
+  // One resident number in ten passes this check too; a number that is a valid resident number
+  // (check digit, real date, G 1-8) stays one, whatever the keyword (notes §1.10).
+  const g = digits.charAt(6);
+  const resident = g >= '1' && g <= '8' && birthDate(digits) !== null && rrnChecksumValid(digits);
+  const keyword = !resident && inContext(ctx, candidate.start, candidate.end, OWN, RIVALS);
+  return { type: 'corporate_reg', confidence: keyword ? 'high' : 'low', masked: maskRrn(digits) };
 };

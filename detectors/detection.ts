@@ -74,12 +74,16 @@ function validateNames(kind: string, names: readonly string[]): void {
 
 function validateDictionaries(dictionaries: readonly DictionarySpec[]): void {
   validateNames('dictionary', dictionaries.map((d) => d.name));
+  const total = dictionaries.reduce((n, d) => n + d.words.length, 0);
+  if (total > MAX_WORDS) throw new DetectionConfigError(`dictionaries hold ${total} words, more than ${MAX_WORDS}`);
   for (const d of dictionaries) {
     if (d.words.every((w) => w.trim() === '')) throw new DetectionConfigError(`dictionary "${d.name}" has no words`);
-    const long = d.words.find((w) => w.trim().length > MAX_WORD_LENGTH);
-    if (long !== undefined) {
+    const long = d.words.findIndex((w) => w.trim().length > MAX_WORD_LENGTH);
+    if (long >= 0) {
+      // Name, position and length only: a word file given by mistake may be a customer list,
+      // and this message goes to stderr and the log.
       throw new DetectionConfigError(
-        `dictionary "${d.name}": a word is ${long.trim().length} characters long (at most ${MAX_WORD_LENGTH}): "${long.trim().slice(0, 20)}…"`,
+        `dictionary "${d.name}": word ${long + 1} is ${d.words[long]!.trim().length} characters long (at most ${MAX_WORD_LENGTH})`,
       );
     }
   }
@@ -95,7 +99,9 @@ export function createDetection(options: DetectionOptions = {}): Detection {
   validateDictionaries(dictionaries);
   const matcher = patterns.length > 0 ? compilePatterns(patterns) : null;
   const scanner = new Scanner(dictionaries);
-  const judges = NUMBER_JUDGES.filter(([reports]) => reports.some((t) => types.has(t)));
+  // Every judge runs even when its type is not reported: a company pattern's masked form must
+  // still hide a card number inside it when only RRNs are looked for.
+  const judges = NUMBER_JUDGES;
   const now = options.now ?? (() => new Date());
   const reported: FindingType[] = [...types];
   if (dictionaries.length > 0) reported.push('keyword');
@@ -110,7 +116,6 @@ export function createDetection(options: DetectionOptions = {}): Detection {
       // Most texts hold no link at all; then no candidate needs the backward look.
       const links = text.includes('://') || /www\./i.test(text);
       const add = (verdict: Verdict, start: number, end: number): void => {
-        if (!types.has(verdict.type)) return;
         found.push({ type: verdict.type, start: verdict.start ?? start, end: verdict.end ?? end, confidence: verdict.confidence, masked: verdict.masked });
       };
       for (const candidate of scan.candidates) {
@@ -118,20 +123,20 @@ export function createDetection(options: DetectionOptions = {}): Detection {
         for (const [, judge] of judges) {
           const verdict = judge(candidate, ctx);
           if (verdict === null) continue;
-          url ??= links && inUrl(text, candidate.start);
+          // Only bare digit runs are the ids links carry; a grouped value in a link is still one.
+          url ??= links && candidate.sep === 'none' && inUrl(text, candidate.start);
           add(url ? { ...verdict, confidence: LOWER[verdict.confidence] } : verdict, candidate.start, candidate.end);
         }
       }
-      if (types.has('passport')) for (const shape of scan.passports) add(judgePassport(shape, ctx), shape.start, shape.end);
-      if (types.has('email')) {
-        for (const span of scan.emails) {
-          found.push({ type: 'email', start: span.start, end: span.end, confidence: 'high', masked: maskEmail(text.slice(span.start, span.end)) });
-        }
+      for (const shape of scan.passports) add(judgePassport(shape, ctx), shape.start, shape.end);
+      for (const span of scan.emails) {
+        found.push({ type: 'email', start: span.start, end: span.end, confidence: 'high', masked: maskEmail(text.slice(span.start, span.end)) });
       }
-      const personal = resolveOverlaps(found);
+      const everything = resolveOverlaps(found);
+      const personal = everything.length > 0 && types.size < PII_TYPES.length ? everything.filter((f) => types.has(f.type as PiiType)) : everything;
       if (dictionaries.length === 0 && matcher === null) return personal;
-      const company = dictionaryFindings(text, scan.dictionary, dictionaries, personal);
-      if (matcher !== null) company.push(...patternFindings(text, matcher, patterns, personal));
+      const company = dictionaryFindings(text, scan.dictionary, dictionaries, everything);
+      if (matcher !== null) company.push(...patternFindings(text, matcher, patterns, everything));
       return [...personal, ...resolveOverlaps(company)].sort((a, b) => a.start - b.start || a.end - b.end);
     },
   };
@@ -144,8 +149,16 @@ export function createDetection(options: DetectionOptions = {}): Detection {
 function maskCompanySpan(text: string, start: number, end: number, personal: readonly Finding[], style: MaskStyle): string {
   let out = '';
   let at = start;
-  for (const f of personal) {
-    if (f.end <= start) continue;
+  // Personal findings do not overlap, so their ends ascend with their starts: binary search.
+  let low = 0;
+  let high = personal.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (personal[mid]!.end <= start) low = mid + 1;
+    else high = mid;
+  }
+  for (let k = low; k < personal.length; k += 1) {
+    const f = personal[k]!;
     if (f.start >= end) break;
     const from = Math.max(f.start, start);
     const to = Math.min(f.end, end);
@@ -207,11 +220,25 @@ const LOWER: Readonly<Record<Confidence, Confidence>> = { high: 'medium', medium
 /** Longest dictionary word accepted: the trie walk at each position is bounded by it. */
 export const MAX_WORD_LENGTH = 100;
 
+/**
+ * Most dictionary words in one detector set. The trie keeps a Map per node: 100,000 words of
+ * code names measured about 300 MiB of heap to build, and the old set lives on during a reload.
+ */
+export const MAX_WORDS = 200_000;
+
 function priority(type: FindingType): number {
   return TYPE_PRIORITY.indexOf(type);
 }
 
+/** Does a number finding lie inside an e-mail address's span (`900101-1234568@x.co`)? */
+function numberInsideEmail(email: Finding, other: Finding): boolean {
+  return email.type === 'email' && other.type !== 'email' && other.confidence !== 'low';
+}
+
 function beats(candidate: Finding, incumbent: Finding): boolean {
+  // An address must not swallow a validated number written as its local part.
+  if (numberInsideEmail(incumbent, candidate)) return true;
+  if (numberInsideEmail(candidate, incumbent)) return false;
   const rank = CONFIDENCE_RANK[candidate.confidence] - CONFIDENCE_RANK[incumbent.confidence];
   if (rank !== 0) return rank > 0;
   const length = candidate.end - candidate.start - (incumbent.end - incumbent.start);
@@ -221,26 +248,25 @@ function beats(candidate: Finding, incumbent: Finding): boolean {
 
 /**
  * Findings ordered by start with no two overlapping: of two that overlap, the higher confidence
- * wins, then the longer span, then the type earlier in TYPE_PRIORITY.
+ * wins, then the longer span, then the type earlier in TYPE_PRIORITY; a number beats the e-mail
+ * address it is written in.
  */
 export function resolveOverlaps(found: Finding[]): Finding[] {
   if (found.length < 2) return found;
   found.sort((a, b) => a.start - b.start || b.end - a.end);
   const kept: Finding[] = [];
-  // A kept finding that starts more than `longest` units before the candidate ends before it.
-  let longest = 0;
   for (const candidate of found) {
+    // Kept findings do not overlap and are ordered by start, so their ends ascend: walk back
+    // only while they still reach the candidate.
     const rivals: number[] = [];
     for (let i = kept.length - 1; i >= 0; i -= 1) {
-      const incumbent = kept[i]!;
-      if (incumbent.start + longest <= candidate.start) break;
-      if (incumbent.end > candidate.start) rivals.push(i);
+      if (kept[i]!.end <= candidate.start) break;
+      rivals.push(i);
     }
     if (!rivals.every((i) => beats(candidate, kept[i]!))) continue;
     // `rivals` holds descending indices, so each splice leaves the ones still to remove valid.
     for (const i of rivals) kept.splice(i, 1);
     kept.push(candidate);
-    longest = Math.max(longest, candidate.end - candidate.start);
   }
   return kept;
 }

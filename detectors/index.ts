@@ -41,7 +41,7 @@ export { birthDate, ean13Valid, rrnChecksumValid } from './rrn.js';
 /** Every personal-data type, no dictionaries or patterns, on the system clock. */
 export const defaultDetection: Detection = createDetection();
 
-/** Findings in `text` at any confidence, ordered and without overlaps (see Detection.detect). */
+/** Findings in `text` at any confidence, ordered by start (see Detection.detect for overlaps). */
 export function detectAll(text: string, detection: Detection = defaultDetection): Finding[] {
   return detection.detect(text);
 }

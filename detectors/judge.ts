@@ -49,12 +49,21 @@ export function evidence(ctx: JudgeContext, start: number, end: number, own: num
   return (bits & CLASS_BIT.reference) !== 0 ? 'reference' : 'none';
 }
 
-/** Lengths equal to `shape`? */
-export function shaped(candidate: Candidate, ...shape: number[]): boolean {
+/**
+ * Group lengths exactly `a`, `b`, …? (Fixed parameters rather than a rest array: this runs several
+ * times for every candidate, and a rest parameter allocates.)
+ */
+export function shaped(candidate: Candidate, a: number, b = -1, c = -1, d = -1, e = -1): boolean {
   const { lengths } = candidate;
-  if (lengths.length !== shape.length) return false;
-  for (let k = 0; k < shape.length; k += 1) if (lengths[k] !== shape[k]) return false;
-  return true;
+  const count = b < 0 ? 1 : c < 0 ? 2 : d < 0 ? 3 : e < 0 ? 4 : 5;
+  if (lengths.length !== count) return false;
+  return (
+    lengths[0] === a &&
+    (count < 2 || lengths[1] === b) &&
+    (count < 3 || lengths[2] === c) &&
+    (count < 4 || lengths[3] === d) &&
+    (count < 5 || lengths[4] === e)
+  );
 }
 
 /** Grouped by one dash-like or space separator throughout. */

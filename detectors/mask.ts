@@ -54,13 +54,13 @@ export function maskCard(candidate: Pick<Candidate, 'digits' | 'lengths' | 'sep'
   return maskGrouped(candidate, (k, total) => k < 6 || k >= total - 4);
 }
 
-/** The group before the last hidden (`010-****-5678`); a bare number hides digits 4-7. */
+/**
+ * The four digits before the last four hidden (`010-****-5678`, `02-***-4567`, `+82-10-****-5678`),
+ * whatever the grouping: a mask keyed to groups would show the subscriber number of `010-12345678`.
+ * The first two digits (an area code) always stay.
+ */
 export function maskPhone(candidate: Pick<Candidate, 'digits' | 'lengths' | 'sep'>): string {
-  const { lengths } = candidate;
-  if (lengths.length < 2) return maskGrouped(candidate, (k, total) => k < 3 || k >= total - 4);
-  const last = lengths[lengths.length - 1]!;
-  const middle = lengths[lengths.length - 2]!;
-  return maskGrouped(candidate, (k, total) => k < total - last - middle || k >= total - last);
+  return maskGrouped(candidate, (k, total) => k < Math.max(2, total - 8) || k >= total - 4);
 }
 
 /** Keep the first `head` and last `tail` digits. */
@@ -71,7 +71,8 @@ export function maskKeeping(candidate: Pick<Candidate, 'digits' | 'lengths' | 's
 /** `ho***@example.com`: two characters of the local part, then `***`. */
 export function maskEmail(address: string): string {
   const at = address.indexOf('@');
-  return `${address.slice(0, Math.min(2, at))}${MASK_CHAR.repeat(3)}${address.slice(at)}`;
+  // Two characters of the local part, fewer when it is that short: `ab@…` must not come out whole.
+  return `${address.slice(0, Math.min(2, at - 1))}${MASK_CHAR.repeat(3)}${address.slice(at)}`;
 }
 
 /** Dictionary and pattern matches: as found, first and last character kept, or all hidden. */

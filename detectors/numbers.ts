@@ -13,8 +13,8 @@
  *
  * Tab, `|`, `,` and `/` never join: they separate table cells and CSV fields.
  *
- * A line break directly between two digits may continue the group when the number does not
- * start its line (a soft-wrapped sentence: `… 주민번호는 900101-12⏎34568 입니다`); numbers that
+ * A line break directly between two digits may continue the group (once per number) when the
+ * number does not start its line (a soft-wrapped sentence: `… 주민번호는 900101-12⏎34568 입니다`); numbers that
  * start their lines are a column of values and are never glued together. Because `…-1234568⏎3번`
  * (a value, then a numbered line) reads the same way, such a `wrap` join yields windows both
  * ways: ending at the break, and running across it with the two groups as one.
@@ -47,6 +47,8 @@ export interface NumberToken {
   readonly plus: boolean;
   /** Offset after the token, where scanning resumes. */
   readonly next: number;
+  /** The token runs across a line break (the scanner's newline list must hear of it). */
+  readonly crossesLines: boolean;
 }
 
 /** A run of consecutive groups of a token that may be one value. */
@@ -95,6 +97,11 @@ function isDigit(code: number): boolean {
   return code >= 48 && code <= 57;
 }
 
+/** Set when the token being read ran across a line break (see NumberToken.crossesLines). */
+let crossedLine = false;
+/** Wrap joins in the token being read. */
+let wrapsInToken = 0;
+
 /** Longest quote prefix skipped at the start of a continued line (`> > `). */
 const MAX_QUOTE_PREFIX = 12;
 
@@ -109,6 +116,7 @@ function lineBreakEnd(text: string, at: number): number {
   if (code === 10) p = at + 1;
   else if (code === 13 && text.charCodeAt(at + 1) === 10) p = at + 2;
   else return -1;
+  crossedLine = true;
   const limit = p + MAX_QUOTE_PREFIX;
   while (p < limit) {
     const next = text.charCodeAt(p);
@@ -145,9 +153,26 @@ function joined(kind: JoinKind, next: number): JoinKind {
 
 /** Offset of the digit at or after `at` past at most one space, or -1. */
 function digitAfterOptionalSpace(text: string, at: number): number {
-  let p = at;
-  if (codeAt(text, p) === 32) p += folded.length;
+  let p = skipInvisible(text, at);
+  if (codeAt(text, p) === 32) p = skipInvisible(text, p + folded.length);
   return isDigit(codeAt(text, p)) ? p : -1;
+}
+
+/** Most invisible characters skipped in a row: enough for any paste, too few to cost time. */
+const MAX_INVISIBLE_RUN = 8;
+
+/**
+ * Offset past up to MAX_INVISIBLE_RUN invisible characters (or their references, `&#8203;`) at
+ * `at`: `900101-\u200b1234568` is one number.
+ */
+function skipInvisible(text: string, at: number): number {
+  let p = at;
+  for (let k = 0; k < MAX_INVISIBLE_RUN; k += 1) {
+    const code = codeAt(text, p);
+    if (code < 0 || !isInvisible(code)) break;
+    p += folded.length;
+  }
+  return p;
 }
 
 /**
@@ -164,14 +189,14 @@ function readJoin(text: string, at: number, firstGroup: boolean, opened: boolean
   const width = folded.length;
   if (code === 45) {
     // `-`, then at most one space, then optionally a line break (the wrap after a hyphen).
-    let p = at + width;
-    if (codeAt(text, p) === 32) p += folded.length;
+    let p = skipInvisible(text, at + width);
+    if (codeAt(text, p) === 32) p = skipInvisible(text, p + folded.length);
     const afterBreak = lineBreakEnd(text, p);
-    if (afterBreak >= 0) p = afterBreak;
+    if (afterBreak >= 0) p = skipInvisible(text, afterBreak);
     return isDigit(codeAt(text, p)) ? joined('dash', p) : null;
   }
   if (code === 32) {
-    const p = at + width;
+    const p = skipInvisible(text, at + width);
     const after = codeAt(text, p);
     if (isDigit(after)) return joined('space', p);
     if (after !== 45) return null;
@@ -185,8 +210,11 @@ function readJoin(text: string, at: number, firstGroup: boolean, opened: boolean
     const next = digitAfterOptionalSpace(text, at + width);
     return next >= 0 ? joined('paren', next) : null;
   }
+  // One wrap per token: a second would mean a column of numbers, one per line, glued together.
+  if (wrapsInToken > 0) return null;
   const afterBreak = lineBreakEnd(text, at);
   if (afterBreak >= 0 && isDigit(codeAt(text, afterBreak)) && lineHasTextBefore(text, tokenStart)) {
+    wrapsInToken += 1;
     return joined('wrap', afterBreak);
   }
   return null;
@@ -228,6 +256,8 @@ export function readToken(text: string, at: number): NumberToken {
   const joins: JoinKind[] = [];
   const before = codeBefore(text, at);
   const opened = before === 40 || before === 0xff08;
+  crossedLine = false;
+  wrapsInToken = 0;
   let groupStart = at;
   let digits = '';
   let groupEnd = at;
@@ -252,7 +282,10 @@ export function readToken(text: string, at: number): NumberToken {
       continue;
     }
     if (code >= 0 && isInvisible(code)) {
-      p += 1;
+      p = skipInvisible(text, p);
+      // A run longer than MAX_INVISIBLE_RUN ends the number: padding, not a paste.
+      const still = codeAt(text, p);
+      if (still >= 0 && isInvisible(still)) break;
       continue;
     }
     if (code < 0) break;
@@ -273,6 +306,7 @@ export function readToken(text: string, at: number): NumberToken {
     endOk: endIsClear(text, groupEnd),
     plus: before === 43 || before === 0xff0b,
     next: groupEnd,
+    crossesLines: crossedLine,
   };
 }
 
@@ -313,18 +347,39 @@ function totalDigits(token: NumberToken): number {
  * Every window of the token that may be one value (see the header for the boundary rules),
  * appended to `out`.
  */
+function isSoft(join: JoinKind | undefined): boolean {
+  return join === 'space' || join === 'wrap';
+}
+
+function candidate(
+  token: NumberToken,
+  i: number,
+  j: number,
+  digits: string,
+  lengths: readonly number[],
+  sep: Candidate['sep'],
+): Candidate {
+  return {
+    start: token.groups[i]!.start,
+    end: token.groups[j]!.end,
+    digits,
+    lengths,
+    sep,
+    plus: i === 0 && token.plus,
+    paren: j > i && token.joins[i] === 'paren',
+  };
+}
+
 export function collectCandidates(token: NumberToken, out: Candidate[]): void {
   if (totalDigits(token) < MIN_DIGITS) return;
   const { groups, joins } = token;
   const last = groups.length - 1;
-  const soft = (join: JoinKind | undefined): boolean => join === 'space' || join === 'wrap';
   for (let i = 0; i <= last; i += 1) {
-    if (i === 0 ? !token.startOk : !soft(joins[i - 1])) continue;
+    if (i === 0 ? !token.startOk : !isSoft(joins[i - 1])) continue;
     let digits = '';
     let sep: Candidate['sep'] = 'none';
-    // A wrap read two ways: as no break at all (merged), or as the window's separator (split).
+    // A wrap is read two ways: as no break at all (`merged`), or as the window's separator.
     const merged: number[] = [];
-    const split: number[] = [];
     let wrapped = false;
     for (let j = i; j <= last && merged.length <= MAX_GROUPS; j += 1) {
       const group = groups[j]!;
@@ -337,16 +392,15 @@ export function collectCandidates(token: NumberToken, out: Candidate[]): void {
         merged.push(group.digits.length);
         if (join !== undefined) sep = sep === 'none' ? join : sep === join ? sep : 'mixed';
       }
-      split.push(group.digits.length);
       if (digits.length > MAX_DIGITS) break;
-      if (j === last ? !token.endOk : !soft(joins[j])) continue;
+      if (j === last ? !token.endOk : !isSoft(joins[j])) continue;
       if (digits.length < MIN_DIGITS || merged.length > MAX_GROUPS) continue;
-      const base = { start: groups[i]!.start, end: group.end, digits, plus: i === 0 && token.plus, paren: j > i && joins[i] === 'paren' };
-      if (!continuesGrouping(token, i, j, sep)) out.push({ ...base, lengths: [...merged], sep });
-      if (wrapped && split.length <= MAX_GROUPS) {
-        const splitSep = sep === 'none' ? 'space' : sep;
-        if (!continuesGrouping(token, i, j, splitSep)) out.push({ ...base, lengths: [...split], sep: splitSep });
-      }
+      if (!continuesGrouping(token, i, j, sep)) out.push(candidate(token, i, j, digits, merged.slice(), sep));
+      if (!wrapped || j - i + 1 > MAX_GROUPS) continue;
+      const splitSep = sep === 'none' ? 'space' : sep;
+      const split: number[] = [];
+      for (let k = i; k <= j; k += 1) split.push(groups[k]!.digits.length);
+      if (!continuesGrouping(token, i, j, splitSep)) out.push(candidate(token, i, j, digits, split, splitSep));
     }
   }
 }

@@ -14,7 +14,8 @@
  * - an older birth date with a failed check: medium with a keyword (a number reissued after
  *   2020 keeps the old birth date), low without — a 13-digit id that starts with a date;
  * - a bare 13-digit Korean EAN barcode (880…, valid EAN check) without a keyword: low;
- * - a number whose deciding keyword names another kind of id (주문번호, Lot, 운송장): low.
+ * - a bare number, or one whose check fails, with a deciding keyword naming another kind of id
+ *   (주문번호, Lot, 운송장): low. A dashed number that passes the check is not lowered.
  */
 import { BIT, dashOrSpace, evidence, shaped, type Judge, type JudgeContext } from './judge.js';
 import { maskRrn } from './mask.js';
@@ -90,10 +91,12 @@ function confidenceOf(candidate: Candidate, ctx: JudgeContext, born: number): Co
   const { digits } = candidate;
   const said = evidence(ctx, candidate.start, candidate.end, OWN, RIVALS);
   if (digits.charAt(6) === '9' || digits.charAt(6) === '0') return 'low';
-  if (said === 'own') return rrnChecksumValid(digits) || born >= RANDOM_TAIL_SINCE ? 'high' : 'medium';
-  // `주문번호 2411253000123`, `Lot 241125-3123456`: a date-led id named as something else.
-  if (said === 'reference') return 'low';
-  if (rrnChecksumValid(digits)) {
+  const valid = rrnChecksumValid(digits);
+  if (said === 'own') return valid || born >= RANDOM_TAIL_SINCE ? 'high' : 'medium';
+  // `주문번호 2411253000123`, `Lot 241125-3123456`: a date-led id named as something else. A
+  // dashed number that passes the check stays a resident number (`홍길동 900101-1234568 금액 …`).
+  if (said === 'reference' && (!valid || candidate.sep === 'none')) return 'low';
+  if (valid) {
     const barcode = candidate.sep === 'none' && digits.startsWith('880') && ean13Valid(digits);
     return barcode ? 'low' : 'medium';
   }

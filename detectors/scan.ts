@@ -201,7 +201,7 @@ export class Scanner {
     collectCandidates(token, candidates);
     const next = Math.max(token.next, at + 1);
     // A number wrapped across lines hides its line breaks from the main loop.
-    for (let p = at; p < next; p += 1) if (text.charCodeAt(p) === 10) newlines.push(p);
+    if (token.crossesLines) for (let p = at; p < next; p += 1) if (text.charCodeAt(p) === 10) newlines.push(p);
     return next;
   }
 }

@@ -117,8 +117,9 @@ export interface Detection {
   /** The types this set can report. */
   readonly types: readonly FindingType[];
   /**
-   * Every finding in `text` at any confidence, ordered by `start`, no two overlapping (where two
-   * overlap, the higher confidence wins, then the longer span).
+   * Every finding in `text` at any confidence, ordered by `start`. No two personal-data findings
+   * overlap (the higher confidence wins, then the longer span); a `keyword` or `pattern` finding
+   * may overlap them, and its masked form then has their values masked inside it.
    */
   detect(text: string): Finding[];
 }

@@ -108,15 +108,24 @@ export function findingSummary(f: LocatedFinding) {
   };
 }
 
-/** Replace each finding's span in `text` with its masked form. Findings must not overlap. */
+/**
+ * Replace each finding's span in `text` with its masked form. Personal-data findings never
+ * overlap each other, but a dictionary word or pattern match may overlap them; where findings
+ * overlap, the one starting first is written and the part of a later one that runs past it is
+ * written as `*`, so no character inside any finding is ever left in clear.
+ */
 export function maskSpans(text: string, findings: readonly Finding[]): string {
   if (findings.length === 0) return text;
-  const sorted = [...findings].sort((a, b) => a.start - b.start);
+  const sorted = [...findings].sort((a, b) => a.start - b.start || b.end - a.end);
   let out = '';
   let at = 0;
   for (const f of sorted) {
-    if (f.start < at) continue;
-    out += text.slice(at, f.start) + f.masked;
+    if (f.end <= at) continue;
+    if (f.start < at) {
+      out += '*'.repeat(f.end - at);
+    } else {
+      out += text.slice(at, f.start) + f.masked;
+    }
     at = f.end;
   }
   return out + text.slice(at);

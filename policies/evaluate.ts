@@ -60,7 +60,10 @@ function countedFindings(spec: FindingsCondition['findings'], input: PolicyInput
     (f) =>
       CONFIDENCE_RANK[f.confidence] >= floor &&
       (!spec.types || spec.types.includes(f.type)) &&
-      (!spec.labels || (f.label !== undefined && spec.labels.includes(f.label))),
+      // Labels narrow keyword and pattern findings only: `types: [rrn, pattern], labels: [x]`
+      // still counts every RRN.
+      (!spec.labels || f.label === undefined || spec.labels.includes(f.label)) &&
+      (!spec.labels || f.label !== undefined || spec.types !== undefined),
   );
 }
 

@@ -402,7 +402,10 @@ describe('cases an adversarial review found', () => {
     ['a guarantee number', '이행보증번호 12345678901'],
     ['a JAN barcode starting with 4', 'Please confirm the JAN code 4901234000094 for the new SKU.'],
     ['a date-led order number in the Mastercard range', '주문번호: 2411251234567806 배송 준비중입니다.'],
-    ['a date-led lot number', 'Lot No. 241125-3123456 출하'],
+    // Nine in ten such ids fail the RRN check; one that passes it is reported (a dashed number
+    // that passes the check stays a resident number whatever word is near).
+    ['a date-led lot number', 'Lot No. 241125-3123457 출하'],
+    ['a date-led order id', 'Order ID 2411253000123 shipped'],
   ];
   for (const [title, text] of nothing) {
     it(`should report nothing for ${title}`, () => {
@@ -410,7 +413,42 @@ describe('cases an adversarial review found', () => {
     });
   }
 
-  it('should type an auth code target as a phone as a phone, not a health-insurance number', () => {
+  it('should keep a valid dashed RRN reported next to an amount, order or employee-number word', () => {
+    for (const text of ['홍길동 900101-1234568 금액 3,000,000원', '사번 12345 홍길동 900101-1234568', 'PO 900101-1234568']) {
+      assert.deepEqual(types(text), ['rrn'], text);
+    }
+    assert.deepEqual(types('https://hr.example.com/emp/900101-1234568'), ['rrn']);
+  });
+
+  it('should not retype a valid RRN as a corporate number after the corporate keyword', () => {
+    // 900101-1000006 passes both the resident and the corporate check.
+    assert.deepEqual(types('법인등록번호 900101-1000006'), ['rrn']);
+  });
+
+  it('should not let an e-mail address swallow the number written as its local part', () => {
+    assert.deepEqual(types('홍길동 900101-1234568@x.co'), ['rrn']);
+  });
+
+  it('should see through invisible characters after a separator, but not through padding', () => {
+    assert.deepEqual(types('주민번호 900101-\u200b1234568'), ['rrn']);
+    assert.deepEqual(types('카드번호 4111-\u200b1111-\u200b1111-\u200b1111'), ['credit_card']);
+    assert.deepEqual(types('주민번호 900101-&#8203;1234568'), ['rrn']);
+    assert.deepEqual(types(`주민번호 900101-${'\u200b'.repeat(50)}1234568`), []);
+  });
+
+  it('should glue at most one line break into a number (a column of 4-digit numbers is no card)', () => {
+    assert.deepEqual(types('재고 수량 4111\n1111\n1111\n1111'), []);
+  });
+
+  it('should mask every phone form to its last four digits and area code', () => {
+    const masks = (text: string) => all.detect(text).map((f) => f.masked);
+    assert.deepEqual(masks('010-12345678'), ['010-****5678']);
+    assert.deepEqual(masks('+821012345678'), ['+8210****5678']);
+    assert.deepEqual(masks('02-123-4567'), ['02-***-4567']);
+    assert.deepEqual(masks('+82 10 1234 5678'), ['+82 10 **** 5678']);
+  });
+
+  it('should type the target of an auth code as a phone, not a health-insurance number', () => {
     assert.deepEqual(types('인증번호를 01012345678로 발송했습니다'), ['phone']);
   });
 

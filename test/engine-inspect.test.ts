@@ -101,3 +101,15 @@ describe('masking spans', () => {
     assert.equal(masked, 'a 900101-1****** b');
   });
 });
+
+describe('maskSpans with overlapping findings', () => {
+  it('should leave no character of any finding in clear when a company match overlaps a personal one', () => {
+    // A pattern `ID:\s*\d+` cut the RRN in two: its tail must still come out masked.
+    const text = 'ID: 900101-1234568 건';
+    const masked = maskSpans(text, [
+      { type: 'pattern', start: 0, end: 10, confidence: 'medium', masked: 'I*********', label: 'id' },
+      { type: 'rrn', start: 4, end: 18, confidence: 'medium', masked: '900101-1******' },
+    ]);
+    assert.equal(masked, `I*********${'*'.repeat(8)} 건`);
+  });
+});

@@ -161,8 +161,10 @@ rules:
   it('should accept labels beside keyword or pattern among other types', () => {
     const mixed = parsePolicy('version: 1\nrules:\n  - id: m\n    when: { findings: { types: [rrn, pattern], labels: [employee-id] } }\n    action: hold\n');
     assert.equal(evaluatePolicy(mixed, input([pattern('employee-id')])).ruleId, 'm');
-    // The label filter applies to every counted finding: an rrn has none.
-    assert.equal(evaluatePolicy(mixed, input([rrn()])).ruleId, null);
+    // Labels narrow keyword and pattern findings only: the rrn listed beside them still counts,
+    // a pattern with another label does not.
+    assert.equal(evaluatePolicy(mixed, input([rrn()])).ruleId, 'm');
+    assert.equal(evaluatePolicy(mixed, input([pattern('other')])).ruleId, null);
   });
 });
 
