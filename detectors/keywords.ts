@@ -129,7 +129,12 @@ export class KeywordMatcher {
     if (this.single[first] === 1) return true;
     const next = text.charCodeAt(at + 1);
     if (this.pairs[pairHash(first, foldKeyChar(next))] === 1) return true;
-    return isHangul(first) && isKeywordGap(next);
+    if (!isHangul(first) || !isKeywordGap(next)) return false;
+    // `주 민등록번호`: test the pair across the gap, not the gap itself — Korean puts a space
+    // after most particles (이, 가, 는…), and letting every one through would walk the trie there.
+    let p = at + 1;
+    while (p < text.length && p - at <= MAX_GAP && isKeywordGap(text.charCodeAt(p))) p += 1;
+    return p < text.length && this.pairs[pairHash(first, foldKeyChar(text.charCodeAt(p)))] === 1;
   }
 
   /**
