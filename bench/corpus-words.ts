@@ -105,3 +105,64 @@ export const ENGLISH_DEPARTMENTS = ['Sales', 'Procurement', 'Finance', 'HR', 'Lo
 
 export const ENGLISH_COMPANIES = ['Hanbit Trading Co.', 'Daehan Corp.', 'Sejin Tech Ltd.',
   'Mirae Logistics', 'Nare Electronics'];
+
+/**
+ * Sentences that name one of the company's dictionary words (`{codename}`, bench/dictionary.ts):
+ * project updates and the like, the mail a dictionary exists to catch.
+ */
+export const KOREAN_CODE_NAME_SENTENCES = [
+  '{codename} 관련 자료는 외부에 공유하기 전에 보안 검토를 받아 주세요.',
+  '이번 주 {codename} 진행 상황을 공유드립니다.',
+  '{codename} 시제품 평가 결과는 다음 회의에서 보고하겠습니다.',
+  '{company} 측과 진행 중인 {codename} 공동 개발 건은 아직 대외 공개 전입니다.',
+  '{codename} 일정이 {date}로 조정되었습니다.',
+  '첨부한 {codename} 사양서는 최신 버전이 아니니 참고만 부탁드립니다.',
+];
+
+export const ENGLISH_CODE_NAME_SENTENCES = [
+  'The {codename} roadmap is attached; please keep it internal.',
+  'Status update on {codename}: integration testing is on track.',
+  'We would like to discuss the {codename} pilot with your team next week.',
+];
+
+/**
+ * Everyday mail prose with few or no numbers, for the prose-heavy corpus: replies, requests,
+ * meeting follow-ups, the bulk of what people actually type.
+ */
+export const KOREAN_PROSE = [
+  '어제 회의에서 말씀하신 내용 정리해서 보내드립니다.',
+  '확인해 보고 다시 연락드리겠습니다.',
+  '일정이 괜찮으시면 이번 주 안에 한번 뵙고 자세히 말씀 나누고 싶습니다.',
+  '보내주신 자료 잘 받았습니다. 검토 후 의견 드리겠습니다.',
+  '담당자가 휴가 중이라 답변이 조금 늦어질 수 있는 점 양해 부탁드립니다.',
+  '내부 검토 결과 몇 가지 보완이 필요하다는 의견이 있었습니다.',
+  '계약 조건은 지난번에 협의한 내용과 동일하게 진행하면 될 것 같습니다.',
+  '추가로 필요한 서류가 있으면 말씀해 주세요.',
+  '현장 점검은 협력사 일정에 맞춰 다시 잡도록 하겠습니다.',
+  '고객사에서 요청한 변경 사항을 반영한 수정본을 첨부합니다.',
+  '이번 건은 팀장님 결재가 끝나는 대로 바로 진행하겠습니다.',
+  '지난번 문의하신 부분은 법무팀 확인을 받아 회신드리겠습니다.',
+  '번거로우시겠지만 첨부 파일 확인하시고 서명본 회신 부탁드립니다.',
+  '오늘 오후에 잠깐 통화 가능하실까요?',
+  '말씀하신 방향으로 기획안을 다시 정리해 보았습니다.',
+  '교육 자료는 공유 폴더에 올려 두었으니 참고하시기 바랍니다.',
+  '혹시 제가 놓친 부분이 있으면 편하게 말씀해 주세요.',
+  '이 메일은 업무 목적으로만 사용해 주시기 바랍니다.',
+  '신규 협력사 등록 절차는 구매팀에서 안내해 드릴 예정입니다.',
+  '좋은 의견 주셔서 감사합니다. 다음 단계도 함께 고민해 보겠습니다.',
+  '사내 시스템 점검으로 오늘 저녁에는 메일 수신이 지연될 수 있습니다.',
+  '자세한 내용은 첨부한 보고서를 참고해 주십시오.',
+];
+
+export const ENGLISH_PROSE = [
+  'Thanks for the quick reply, this is very helpful.',
+  'Let me check with the team and get back to you.',
+  'Could we move our call to later this week?',
+  'I have attached the revised draft with your comments addressed.',
+  'Please let me know if anything is unclear.',
+  'Our legal team is still reviewing the contract terms.',
+  'We appreciate your patience while we sort this out.',
+  'Looking forward to working together on the next phase.',
+  'I am out of the office until Monday with limited access to email.',
+  'Happy to set up a short meeting to walk you through the proposal.',
+];

@@ -2,15 +2,25 @@
  * Benchmark mails: Korean business mail the way Korean clients send it (EUC-KR body in base64,
  * EUC-KR RFC 2047 subject), of a chosen total size, optionally carrying one synthetic RRN.
  *
- * The body text comes from the benchmark corpus with no planted values, so the only personal
- * data in a mail is the one the caller asks for. The same mails feed the pipeline benchmark and
+ * The body text comes from the benchmark corpus (business style) with no planted values, so the
+ * only resident number in a mail is the one the caller asks for, and nothing else in it makes the
+ * shipped policy hold the mail; the text's phone numbers and e-mail addresses are found as what
+ * they are. The same mails feed the pipeline benchmark and
  * the Postfix runs (written to a file for smtp-source -F).
  */
 import { buildMail, encodeWords, textPart } from '../test/support/mail-builder.js';
+import type { FindingType } from '../detectors/index.js';
 import { generateCorpus } from './corpus.js';
 
 /** The fake resident number perf-anchors.md used for its marked mails (legacy check valid). */
 export const ANCHOR_RRN = '900101-1234568';
+
+/**
+ * What policies/default.yaml holds mail for. The body text carries none of these, so a mail
+ * without the caller's RRN is one the shipped policy accepts.
+ */
+const HELD_TYPES: readonly FindingType[] = ['rrn', 'foreigner_rrn', 'driver_license', 'passport',
+  'credit_card', 'bank_account', 'health_insurance'];
 
 /** Size fitting stops once within this share of the target (or after FIT_ATTEMPTS). */
 const FIT_TOLERANCE = 0.02;
@@ -37,7 +47,12 @@ export function koreanMail(options: KoreanMailOptions): Buffer {
 }
 
 function build(textBytes: number, options: KoreanMailOptions): Buffer {
-  const corpus = generateCorpus({ bytes: textBytes, seed: options.seed, piiEveryBytes: Infinity });
+  const corpus = generateCorpus({
+    bytes: textBytes,
+    seed: options.seed,
+    piiEveryBytes: Infinity,
+    quietTypes: HELD_TYPES,
+  });
   // The corpus ends at a block boundary past the target; cut it back to the target.
   let text = cutAtWord(corpus.text, textBytes);
   if (options.rrn !== undefined) {

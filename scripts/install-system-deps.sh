@@ -17,6 +17,7 @@ set -euo pipefail
 # check: an absolute path that exists once the package is installed, or a command name.
 # scope: run (the product needs it to install or to run) or test (only the test suite).
 # need:  required (missing is an error) or optional (missing is a warning).
+# ripgrep: the detector benchmark's yardstick; a test checks its patterns match every shape.
 # python3, make and g++ are node-gyp's toolchain: `npm ci` compiles the native modules (re2,
 # better-sqlite3) from source wherever their prebuilt binaries cannot be downloaded.
 DEPS=(
@@ -25,6 +26,7 @@ DEPS=(
   "make      make                run   required"
   "g++       g++                 run   required"
   "swaks     swaks               test  optional"
+  "ripgrep   rg                  test  required"
 )
 
 # debconf answers for packages that would otherwise ask questions during installation.
