@@ -132,9 +132,12 @@ export function createDetection(options: DetectionOptions = {}): Detection {
       for (const span of scan.emails) {
         found.push({ type: 'email', start: span.start, end: span.end, confidence: 'high', masked: maskEmail(text.slice(span.start, span.end)) });
       }
-      const everything = resolveOverlaps(found);
-      const personal = everything.length > 0 && types.size < PII_TYPES.length ? everything.filter((f) => types.has(f.type as PiiType)) : everything;
+      // Overlaps among the reported types only: a type nobody asked for must not displace one
+      // that was (a card keyword retyping an RRN when only RRNs are looked for).
+      const partial = types.size < PII_TYPES.length;
+      const personal = resolveOverlaps(partial ? found.filter((f) => types.has(f.type as PiiType)) : [...found]);
       if (dictionaries.length === 0 && matcher === null) return personal;
+      const everything = partial ? resolveOverlaps(found) : personal;
       const company = dictionaryFindings(text, scan.dictionary, dictionaries, everything);
       if (matcher !== null) company.push(...patternFindings(text, matcher, patterns, everything));
       return [...personal, ...resolveOverlaps(company)].sort((a, b) => a.start - b.start || a.end - b.end);

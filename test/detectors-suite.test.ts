@@ -337,6 +337,20 @@ describe('keyword matcher', () => {
   });
 });
 
+describe('a detection set with some types turned off', () => {
+  it('should not let a type that is off displace one that is on', () => {
+    // 4501011000059 is a valid RRN and a Luhn-valid Visa; the card keyword would retype it.
+    const rrnOnly = only('rrn');
+    assert.deepEqual(seen('카드번호 4501011000059', rrnOnly).map(([type]) => type), ['rrn']);
+  });
+
+  it('should still mask a value of a type that is off inside a company pattern', () => {
+    const detection = createDetection({ now, types: ['rrn'], patterns: [{ name: 'order', regex: '주문내역[^\\n]*', mask: 'none' }] });
+    const found = detection.detect('주문내역 카드 4111-1111-1111-1111 결제');
+    assert.deepEqual(found.map((f) => [f.type, f.masked]), [['pattern', '주문내역 카드 4111-11**-****-1111 결제']]);
+  });
+});
+
 describe('dictionaries and patterns in a detection set', () => {
   const detection = createDetection({
     now,
