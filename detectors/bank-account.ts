@@ -21,8 +21,9 @@ import { birthDate, rrnChecksumValid } from './rrn.js';
 const OWN = BIT.account;
 const RIVALS = BIT.card | BIT.phone | BIT.business | BIT.resident | BIT.foreigner | BIT.corporate | BIT.license | BIT.health | BIT.passport | BIT.reference;
 
-const MIN_DIGITS = 10;
-const MAX_DIGITS = 14;
+/** Korean account numbers are 10-14 digits. */
+const ACCOUNT_MIN_DIGITS = 10;
+const ACCOUNT_MAX_DIGITS = 14;
 
 /** Bank names that are also common words, accepted only right before the number. */
 const SHORT_BANK_NAMES = [
@@ -38,7 +39,7 @@ function shortBankNameBefore(text: string, at: number): boolean {
 
 function accountShaped(candidate: Candidate): boolean {
   const { digits, lengths, sep } = candidate;
-  if (digits.length < MIN_DIGITS || digits.length > MAX_DIGITS) return false;
+  if (digits.length < ACCOUNT_MIN_DIGITS || digits.length > ACCOUNT_MAX_DIGITS) return false;
   if (sep === 'none') return true;
   if (sep !== 'dash' && sep !== 'space') return false;
   if (lengths.length > 4 || lengths.some((n) => n < 2)) return false;

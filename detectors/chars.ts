@@ -70,16 +70,6 @@ export function isWordCode(code: number): boolean {
   );
 }
 
-/** ASCII letter (either case) or full-width Latin letter. */
-export function isLetterCode(code: number): boolean {
-  return (
-    (code >= 65 && code <= 90) ||
-    (code >= 97 && code <= 122) ||
-    (code >= 0xff21 && code <= 0xff3a) ||
-    (code >= 0xff41 && code <= 0xff5a)
-  );
-}
-
 /** Upper-case ASCII letter for an ASCII or full-width letter, else 0. */
 export function upperLetter(code: number): number {
   if (code >= 65 && code <= 90) return code;

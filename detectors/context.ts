@@ -104,14 +104,6 @@ export function contextBits(scan: Scan, start: number, end: number, mask: number
   return p.header & mask;
 }
 
-/**
- * Is the value at [start, end) in `own` context? `rivals` are the classes whose keywords would
- * say it is something else; both are `CLASS_BIT` masks.
- */
-export function hasContext(scan: Scan, start: number, end: number, own: number, rivals: number): boolean {
-  return (contextBits(scan, start, end, own | rivals) & own) !== 0;
-}
-
 /** A table row: its delimiter, how many it holds, and where the line ends. */
 interface Row {
   readonly start: number;

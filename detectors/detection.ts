@@ -42,16 +42,20 @@ import {
   type PiiType,
 } from './types.js';
 
-/** Judges of number candidates, by the type they report (registration covers rrn and foreigner_rrn). */
-const NUMBER_JUDGES: ReadonlyArray<readonly [readonly PiiType[], Judge]> = [
-  [['rrn', 'foreigner_rrn'], judgeRegistration],
-  [['credit_card'], judgeCard],
-  [['corporate_reg'], judgeCorporate],
-  [['business_reg'], judgeBusiness],
-  [['driver_license'], judgeLicense],
-  [['health_insurance'], judgeHealthInsurance],
-  [['bank_account'], judgeAccount],
-  [['phone'], judgePhone],
+/**
+ * Judges of number candidates (judgeRegistration reports rrn and foreigner_rrn). All run whatever
+ * types are reported: a company pattern's masked form must still hide a card number inside it
+ * when only RRNs are looked for.
+ */
+const NUMBER_JUDGES: readonly Judge[] = [
+  judgeRegistration,
+  judgeCard,
+  judgeCorporate,
+  judgeBusiness,
+  judgeLicense,
+  judgeHealthInsurance,
+  judgeAccount,
+  judgePhone,
 ];
 
 /**
@@ -99,9 +103,6 @@ export function createDetection(options: DetectionOptions = {}): Detection {
   validateDictionaries(dictionaries);
   const matcher = patterns.length > 0 ? compilePatterns(patterns) : null;
   const scanner = new Scanner(dictionaries);
-  // Every judge runs even when its type is not reported: a company pattern's masked form must
-  // still hide a card number inside it when only RRNs are looked for.
-  const judges = NUMBER_JUDGES;
   const now = options.now ?? (() => new Date());
   const reported: FindingType[] = [...types];
   if (dictionaries.length > 0) reported.push('keyword');
@@ -120,7 +121,7 @@ export function createDetection(options: DetectionOptions = {}): Detection {
       };
       for (const candidate of scan.candidates) {
         let url: boolean | undefined;
-        for (const [, judge] of judges) {
+        for (const judge of NUMBER_JUDGES) {
           const verdict = judge(candidate, ctx);
           if (verdict === null) continue;
           // Only bare digit runs are the ids links carry; a grouped value in a link is still one.
@@ -272,9 +273,4 @@ export function resolveOverlaps(found: Finding[]): Finding[] {
     kept.push(candidate);
   }
   return kept;
-}
-
-/** The lowest confidence a policy or report may ask for. */
-export function isConfidence(value: string): value is Confidence {
-  return value === 'low' || value === 'medium' || value === 'high';
 }

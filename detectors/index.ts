@@ -31,7 +31,7 @@ export {
   FINDING_TYPES,
   PII_TYPES,
 } from './types.js';
-export { createDetection, isConfidence } from './detection.js';
+export { createDetection } from './detection.js';
 export { businessChecksumValid } from './business-reg.js';
 export { corporateChecksumValid } from './corporate-reg.js';
 export { issuerFits, luhnValid } from './credit-card.js';

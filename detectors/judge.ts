@@ -6,7 +6,7 @@
  * verdict with a confidence, or null when the candidate is not of its type.
  */
 import { CLASS_BIT } from './context-words.js';
-import { contextBits, hasContext } from './context.js';
+import { contextBits } from './context.js';
 import type { Candidate } from './numbers.js';
 import type { Scan } from './scan.js';
 import type { Confidence, PiiType } from './types.js';
@@ -30,9 +30,12 @@ export type Judge = (candidate: Candidate, ctx: JudgeContext) => Verdict | null;
 
 export const BIT = CLASS_BIT;
 
-/** Keyword context for a span: see context.ts. */
+/**
+ * Is the span in `own` context (context.ts)? `rivals` are the classes whose keywords would say it
+ * is something else; both are `CLASS_BIT` masks.
+ */
 export function inContext(ctx: JudgeContext, start: number, end: number, own: number, rivals: number): boolean {
-  return hasContext(ctx.scan, start, end, own, rivals);
+  return (contextBits(ctx.scan, start, end, own | rivals) & own) !== 0;
 }
 
 /** What the deciding keyword says about a span: its own type, another id (a reference), or nothing. */
