@@ -26,12 +26,12 @@ const DELIMITERS = [44, 9, 124] as const;
 
 /** Index of the first context hit whose start is at or after `offset`. */
 function firstAtOrAfter(scan: Scan, offset: number): number {
-  const hits = scan.context;
+  const starts = scan.context.starts;
   let low = 0;
-  let high = hits.length;
+  let high = starts.length;
   while (low < high) {
     const mid = (low + high) >> 1;
-    if (hits[mid]!.start < offset) low = mid + 1;
+    if (starts[mid]! < offset) low = mid + 1;
     else high = mid;
   }
   return low;
@@ -45,17 +45,19 @@ interface Profile {
   scan: Scan | null;
   start: number;
   end: number;
-  /** Keyword bits before the span, nearest first. */
+  /** Keyword bits before the span, nearest first; the first `beforeCount` slots are this span's. */
   before: number[];
-  /** Keyword bits after it, nearest first. */
+  beforeCount: number;
+  /** Keyword bits after it, nearest first; the first `afterCount` slots are this span's. */
   after: number[];
+  afterCount: number;
   /** The span's line when that line is a table row. */
   row: Row | null;
   /** Bits of the keywords in this column's header cell; -1 until needed. */
   header: number;
 }
 
-const profile: Profile = { scan: null, start: -1, end: -1, before: [], after: [], row: null, header: -1 };
+const profile: Profile = { scan: null, start: -1, end: -1, before: [], beforeCount: 0, after: [], afterCount: 0, row: null, header: -1 };
 
 function profileOf(scan: Scan, start: number, end: number): Profile {
   if (profile.scan === scan && profile.start === start && profile.end === end) return profile;
@@ -66,19 +68,19 @@ function profileOf(scan: Scan, start: number, end: number): Profile {
   // the header cell of this column count.
   const from = row === null ? 0 : row.start;
   const to = row === null ? text.length : row.end;
-  const hits = scan.context;
-  profile.before.length = 0;
-  profile.after.length = 0;
+  const { starts, ends, bits } = scan.context;
+  let before = 0;
   for (let k = firstAtOrAfter(scan, start) - 1; k >= 0; k -= 1) {
-    const hit = hits[k]!;
-    if (hit.end < start - BEFORE || hit.start < from) break;
-    if (hit.end <= start) profile.before.push(hit.bit);
+    if (ends[k]! < start - BEFORE || starts[k]! < from) break;
+    if (ends[k]! <= start) profile.before[before++] = bits[k]!;
   }
-  for (let k = firstAtOrAfter(scan, end); k < hits.length; k += 1) {
-    const hit = hits[k]!;
-    if (hit.start >= end + AFTER || hit.end > to) break;
-    profile.after.push(hit.bit);
+  let after = 0;
+  for (let k = firstAtOrAfter(scan, end); k < starts.length; k += 1) {
+    if (starts[k]! >= end + AFTER || ends[k]! > to) break;
+    profile.after[after++] = bits[k]!;
   }
+  profile.beforeCount = before;
+  profile.afterCount = after;
   profile.scan = scan;
   profile.start = start;
   profile.end = end;
@@ -87,8 +89,8 @@ function profileOf(scan: Scan, start: number, end: number): Profile {
   return profile;
 }
 
-function firstMatching(bits: readonly number[], mask: number): number {
-  for (const bit of bits) if ((bit & mask) !== 0) return bit;
+function firstMatching(bits: readonly number[], count: number, mask: number): number {
+  for (let k = 0; k < count; k += 1) if ((bits[k]! & mask) !== 0) return bits[k]!;
   return 0;
 }
 
@@ -98,7 +100,7 @@ function firstMatching(bits: readonly number[], mask: number): number {
  */
 export function contextBits(scan: Scan, start: number, end: number, mask: number): number {
   const p = profileOf(scan, start, end);
-  const near = firstMatching(p.before, mask) || firstMatching(p.after, mask);
+  const near = firstMatching(p.before, p.beforeCount, mask) || firstMatching(p.after, p.afterCount, mask);
   if (near !== 0 || p.row === null) return near;
   if (p.header < 0) p.header = headerBits(scan, p.row, start);
   return p.header & mask;
@@ -169,15 +171,47 @@ function readRow(scan: Scan, start: number): Row | null {
   return null;
 }
 
-/** Per scan: each line asked about, by line start, as a table row or null. */
-const rowCache = new WeakMap<Scan, Map<number, Row | null>>();
+/**
+ * Line facts memoised for the scan being judged. One scan at a time: `detect` judges its scan
+ * to the end before it returns, so a single slot does, and it saves a WeakMap lookup on every
+ * question about a line.
+ */
+const memo = {
+  scan: null as Scan | null,
+  /** Each line asked about, by line start, as a table row or null. */
+  rows: new Map<number, Row | null>(),
+  /** For each table row's line start, the line start of its table's header row. */
+  headers: new Map<number, number>(),
+  /** For each header line, the keyword bits of each of its columns. */
+  headerColumns: new Map<number, number[]>(),
+};
+
+function memoFor(scan: Scan): typeof memo {
+  if (memo.scan !== scan) {
+    memo.scan = scan;
+    memo.rows = new Map();
+    memo.headers = new Map();
+    memo.headerColumns = new Map();
+  }
+  return memo;
+}
+
+/** Drops what is memoised about `scan`, so a judged text is not kept alive until the next one. */
+export function forgetScan(scan: Scan): void {
+  if (memo.scan === scan) {
+    memo.scan = null;
+    memo.rows = new Map();
+    memo.headers = new Map();
+    memo.headerColumns = new Map();
+  }
+  if (profile.scan === scan) {
+    profile.scan = null;
+    profile.row = null;
+  }
+}
 
 function rowAt(scan: Scan, lineStartAt: number): Row | null {
-  let cache = rowCache.get(scan);
-  if (cache === undefined) {
-    cache = new Map();
-    rowCache.set(scan, cache);
-  }
+  const cache = memoFor(scan).rows;
   let row = cache.get(lineStartAt);
   if (row === undefined) {
     row = readRow(scan, lineStartAt);
@@ -186,20 +220,13 @@ function rowAt(scan: Scan, lineStartAt: number): Row | null {
   return row;
 }
 
-/** Per scan: for each table row's line start, the line start of its table's header row. */
-const headerCache = new WeakMap<Scan, Map<number, number>>();
-
 /**
  * The first line of the block of consecutive lines that share the row's delimiter and column
  * count: the header row, if the table has one. Memoised per scan, so a 10,000-row CSV costs one
  * walk up, not one per row.
  */
 function headerLineOf(scan: Scan, row: Row): number {
-  let cache = headerCache.get(scan);
-  if (cache === undefined) {
-    cache = new Map();
-    headerCache.set(scan, cache);
-  }
+  const cache = memoFor(scan).headers;
   const walked: number[] = [];
   let top = row.start;
   let found: number | undefined;
@@ -216,30 +243,22 @@ function headerLineOf(scan: Scan, row: Row): number {
   return header;
 }
 
-/** Per scan: for each header line, the keyword bits of each of its columns. */
-const headerColumnsCache = new WeakMap<Scan, Map<number, number[]>>();
-
 /** Keyword bits per column of the header line at `header`, computed once per line. */
 function headerColumns(scan: Scan, header: number, delimiter: number): number[] {
-  let cache = headerColumnsCache.get(scan);
-  if (cache === undefined) {
-    cache = new Map();
-    headerColumnsCache.set(scan, cache);
-  }
+  const cache = memoFor(scan).headerColumns;
   let columns = cache.get(header);
   if (columns !== undefined) return columns;
   columns = [];
   const text = scan.text;
   const end = lineEnd(scan, header);
-  const hits = scan.context;
+  const { starts, bits } = scan.context;
   let column = 0;
   let at = header;
-  for (let k = firstAtOrAfter(scan, header); k < hits.length; k += 1) {
-    const hit = hits[k]!;
-    if (hit.start >= end) break;
-    column += count(text, at, hit.start, delimiter);
-    at = hit.start;
-    columns[column] = (columns[column] ?? 0) | hit.bit;
+  for (let k = firstAtOrAfter(scan, header); k < starts.length; k += 1) {
+    if (starts[k]! >= end) break;
+    column += count(text, at, starts[k]!, delimiter);
+    at = starts[k]!;
+    columns[column] = (columns[column] ?? 0) | bits[k]!;
   }
   cache.set(header, columns);
   return columns;

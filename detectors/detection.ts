@@ -15,6 +15,7 @@
  */
 import { judgeAccount } from './bank-account.js';
 import { judgeBusiness } from './business-reg.js';
+import { forgetScan } from './context.js';
 import { compilePatterns } from './custom-patterns.js';
 import { judgeCorporate } from './corporate-reg.js';
 import { judgeCard } from './credit-card.js';
@@ -111,32 +112,42 @@ export function createDetection(options: DetectionOptions = {}): Detection {
   return {
     types: reported,
     detect(text: string): Finding[] {
-      const scan = scanner.scan(text);
-      const ctx: JudgeContext = { scan, today: seoulToday(now()) };
+      const today = seoulToday(now());
       const found: Finding[] = [];
       // Most texts hold no link at all; then no candidate needs the backward look.
       const links = text.includes('://') || /www\./i.test(text);
-      const add = (verdict: Verdict, start: number, end: number): void => {
-        found.push({ type: verdict.type, start: verdict.start ?? start, end: verdict.end ?? end, confidence: verdict.confidence, masked: verdict.masked });
+      const add = (verdict: Verdict, start: number, end: number, lower = false): void => {
+        found.push({
+          type: verdict.type,
+          start: verdict.start ?? start,
+          end: verdict.end ?? end,
+          confidence: lower ? LOWER[verdict.confidence] : verdict.confidence,
+          masked: verdict.masked,
+        });
       };
-      for (const candidate of scan.candidates) {
+      let ctx: JudgeContext | null = null;
+      const scan = scanner.scan(text, (candidate, partialScan) => {
+        ctx ??= { scan: partialScan, today };
         let url: boolean | undefined;
         for (const judge of NUMBER_JUDGES) {
           const verdict = judge(candidate, ctx);
           if (verdict === null) continue;
           // Only bare digit runs are the ids links carry; a grouped value in a link is still one.
           url ??= links && candidate.sep === 'none' && inUrl(text, candidate.start);
-          add(url ? { ...verdict, confidence: LOWER[verdict.confidence] } : verdict, candidate.start, candidate.end);
+          add(verdict, candidate.start, candidate.end, url);
         }
-      }
+      });
+      ctx ??= { scan, today };
       for (const shape of scan.passports) add(judgePassport(shape, ctx), shape.start, shape.end);
+      forgetScan(scan);
       for (const span of scan.emails) {
         found.push({ type: 'email', start: span.start, end: span.end, confidence: 'high', masked: maskEmail(text.slice(span.start, span.end)) });
       }
       // Overlaps among the reported types only: a type nobody asked for must not displace one
       // that was (a card keyword retyping an RRN when only RRNs are looked for).
       const partial = types.size < PII_TYPES.length;
-      const personal = resolveOverlaps(partial ? found.filter((f) => types.has(f.type as PiiType)) : [...found]);
+      // resolveOverlaps sorts its argument: `found` itself only when it is not needed again.
+      const personal = resolveOverlaps(partial ? found.filter((f) => types.has(f.type as PiiType)) : found);
       if (dictionaries.length === 0 && matcher === null) return personal;
       const everything = partial ? resolveOverlaps(found) : personal;
       const company = dictionaryFindings(text, scan.dictionary, dictionaries, everything);
@@ -230,8 +241,10 @@ export const MAX_WORD_LENGTH = 100;
  */
 export const MAX_WORDS = 200_000;
 
+const PRIORITY: ReadonlyMap<FindingType, number> = new Map(TYPE_PRIORITY.map((type, rank) => [type, rank]));
+
 function priority(type: FindingType): number {
-  return TYPE_PRIORITY.indexOf(type);
+  return PRIORITY.get(type)!;
 }
 
 /** Does a number finding lie inside an e-mail address's span (`900101-1234568@x.co`)? */
@@ -262,14 +275,13 @@ export function resolveOverlaps(found: Finding[]): Finding[] {
   for (const candidate of found) {
     // Kept findings do not overlap and are ordered by start, so their ends ascend: walk back
     // only while they still reach the candidate.
-    const rivals: number[] = [];
-    for (let i = kept.length - 1; i >= 0; i -= 1) {
-      if (kept[i]!.end <= candidate.start) break;
-      rivals.push(i);
-    }
-    if (!rivals.every((i) => beats(candidate, kept[i]!))) continue;
-    // `rivals` holds descending indices, so each splice leaves the ones still to remove valid.
-    for (const i of rivals) kept.splice(i, 1);
+    let first = kept.length;
+    while (first > 0 && kept[first - 1]!.end > candidate.start) first -= 1;
+    let wins = true;
+    for (let i = first; i < kept.length && wins; i += 1) wins = beats(candidate, kept[i]!);
+    if (!wins) continue;
+    // The rivals are the tail of `kept`, from `first` on.
+    kept.length = first;
     kept.push(candidate);
   }
   return kept;

@@ -20,11 +20,20 @@ import { isHangul, isKeywordGap, isWordCode, upperLetter } from './chars.js';
 /** Whitespace characters tolerated inside one keyword occurrence. */
 const MAX_GAP = 2;
 
-export interface KeywordHit {
-  readonly start: number;
-  readonly end: number;
-  /** Index of the word in the list the matcher was built from. */
-  readonly entry: number;
+/**
+ * Where `startsAt` leaves the words it found at one position, reused from call to call: the
+ * scanner turns them into context or dictionary hits at once, so no object is made per match.
+ */
+export interface KeywordHits {
+  /** Index of each word in the list the matcher was built from. */
+  readonly entries: number[];
+  /** Offset after each occurrence, ascending (the trie finds shorter words first). */
+  readonly ends: number[];
+}
+
+/** Empty buffers for `startsAt`. Only the first `count` slots (its return value) are this call's. */
+export function keywordHits(): KeywordHits {
+  return { entries: [], ends: [] };
 }
 
 interface TrieNode {
@@ -47,6 +56,10 @@ export function foldKeyChar(code: number): number {
   return upper === 0 ? code : upper + 32;
 }
 
+/** `foldKeyChar` as a table: it runs at every keyword-start character of every text. */
+const FOLD = new Uint16Array(65536);
+for (let code = 0; code < 65536; code += 1) FOLD[code] = foldKeyChar(code);
+
 function isLatinLetter(code: number): boolean {
   return upperLetter(code) !== 0;
 }
@@ -61,12 +74,15 @@ export class KeywordMatcher {
   /**
    * Hashed (first, second) code-unit pairs of the words: a cheap second filter, so the trie is
    * walked at a few positions in a hundred rather than at every common syllable (이, 가, 사…).
-   * Collisions only cost a walk.
+   * Collisions only cost a walk. One bit per slot: at 32 KiB the table stays in the CPU's cache,
+   * which the byte-per-slot table (256 KiB) did not; it is read at about half of all Hangul.
    */
-  private readonly pairs = new Uint8Array(PAIR_TABLE_SIZE);
+  private readonly pairs = new Uint32Array(PAIR_TABLE_SIZE >>> 5);
   /** Set where a one-character word starts: no pair to check. */
   private readonly single = new Uint8Array(65536);
   private readonly root = newNode();
+  /** The root's children by code unit: the first step of every walk, without a Map lookup. */
+  private readonly firstNode: (TrieNode | undefined)[] = new Array<TrieNode | undefined>(65536).fill(undefined);
   /** Per entry: the word must not be followed by a Latin letter. */
   private readonly latinEnd: boolean[] = [];
   /** Per entry: the word must not be preceded by a Latin letter. */
@@ -104,10 +120,14 @@ export class KeywordMatcher {
       node = child;
     });
     (node.out ??= []).push(entry);
+    this.firstNode[first] = this.root.next.get(first);
     this.firstChar[first] = 1;
     const second = codes[1];
     if (second === undefined) this.single[first] = 1;
-    else this.pairs[pairHash(first, second)] = 1;
+    else {
+      const hash = pairHash(first, second);
+      this.pairs[hash >>> 5]! |= 1 << (hash & 31);
+    }
     if (first >= 97 && first <= 122) {
       this.firstChar[first - 32] = 1;
       this.firstChar[first - 97 + 0xff21] = 1;
@@ -125,37 +145,56 @@ export class KeywordMatcher {
    * through a Hangul syllable followed by whitespace (`주 민등록번호`).
    */
   mayStartAt(text: string, at: number): boolean {
-    const first = foldKeyChar(text.charCodeAt(at));
+    const first = FOLD[text.charCodeAt(at)]!;
     if (this.single[first] === 1) return true;
     const next = text.charCodeAt(at + 1);
-    if (this.pairs[pairHash(first, foldKeyChar(next))] === 1) return true;
+    if (this.hasPair(first, FOLD[next]!)) return true;
     if (!isHangul(first) || !isKeywordGap(next)) return false;
     // `주 민등록번호`: test the pair across the gap, not the gap itself — Korean puts a space
     // after most particles (이, 가, 는…), and letting every one through would walk the trie there.
     let p = at + 1;
     while (p < text.length && p - at <= MAX_GAP && isKeywordGap(text.charCodeAt(p))) p += 1;
-    return p < text.length && this.pairs[pairHash(first, foldKeyChar(text.charCodeAt(p)))] === 1;
+    return p < text.length && this.hasPair(first, FOLD[text.charCodeAt(p)]!);
+  }
+
+  private hasPair(first: number, second: number): boolean {
+    const hash = pairHash(first, second);
+    return (this.pairs[hash >>> 5]! & (1 << (hash & 31))) !== 0;
   }
 
   /**
-   * Every entry whose word occurs starting exactly at `at`, appended to `hits`. The caller has
-   * checked `firstChar`.
+   * Every entry whose word occurs starting exactly at `at`, written to the first slots of `hits`;
+   * returns how many. The caller has checked `firstChar`.
    */
-  startsAt(text: string, at: number, hits: KeywordHit[]): void {
+  startsAt(text: string, at: number, hits: KeywordHits): number {
+    let count = 0;
     const length = text.length;
     const before = at > 0 ? text.charCodeAt(at - 1) : 0;
     const afterWord = isWordCode(before);
-    let node = this.root;
-    let prev = 0;
-    let p = at;
-    while (p < length) {
-      let code = foldKeyChar(text.charCodeAt(p));
+    let prev = FOLD[text.charCodeAt(at)]!;
+    let node = this.firstNode[prev];
+    if (node === undefined) return 0;
+    const { entries, ends } = hits;
+    let p = at + 1;
+    for (;;) {
+      if (node.out !== null) {
+        const next = p < length ? text.charCodeAt(p) : 0;
+        for (const entry of node.out) {
+          if (this.latinStart[entry] && afterWord) continue;
+          if (this.latinEnd[entry] && isLatinLetter(next)) continue;
+          entries[count] = entry;
+          ends[count] = p;
+          count += 1;
+        }
+      }
+      if (p >= length || node.next.size === 0) break;
+      let code = FOLD[text.charCodeAt(p)]!;
       let child = node.next.get(code);
-      if (child === undefined && node !== this.root && isKeywordGap(code)) {
+      if (child === undefined && isKeywordGap(code)) {
         let q = p;
         while (q < length && q - p < MAX_GAP && isKeywordGap(text.charCodeAt(q))) q += 1;
         if (q < length) {
-          const resumed = foldKeyChar(text.charCodeAt(q));
+          const resumed = FOLD[text.charCodeAt(q)]!;
           const candidate = node.next.get(resumed);
           if (candidate !== undefined && (node.gap || (isHangul(prev) && isHangul(resumed)))) {
             child = candidate;
@@ -164,17 +203,11 @@ export class KeywordMatcher {
           }
         }
       }
-      if (child === undefined) return;
+      if (child === undefined) break;
       node = child;
       prev = code;
       p += 1;
-      if (node.out === null) continue;
-      const next = p < length ? text.charCodeAt(p) : 0;
-      for (const entry of node.out) {
-        if (this.latinStart[entry] && afterWord) continue;
-        if (this.latinEnd[entry] && isLatinLetter(next)) continue;
-        hits.push({ start: at, end: p, entry });
-      }
     }
+    return count;
   }
 }

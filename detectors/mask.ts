@@ -25,22 +25,27 @@ const SEPARATOR: Readonly<Record<Candidate['sep'], string>> = {
 };
 
 /**
- * The candidate's digits in its own grouping, each digit for which `visible(index, total)` is
- * false replaced by `*`.
+ * The candidate's digits in its own grouping, the digits from index `hideFrom` up to (not
+ * including) `hideTo` replaced by `*`. Every mask keeps a head and a tail, so a hidden middle is
+ * all a mask needs; building it a group at a time keeps a finding to a few string pieces.
  */
 export function maskGrouped(
   candidate: Pick<Candidate, 'digits' | 'lengths' | 'sep'>,
-  visible: (index: number, total: number) => boolean,
+  hideFrom: number,
+  hideTo: number,
 ): string {
   const { digits, lengths } = candidate;
   const separator = SEPARATOR[candidate.sep];
   let out = '';
   let at = 0;
-  lengths.forEach((length, group) => {
+  for (let group = 0; group < lengths.length; group += 1) {
+    const end = at + lengths[group]!;
     if (group > 0) out += separator;
-    for (let k = at; k < at + length; k += 1) out += visible(k, digits.length) ? digits.charAt(k) : MASK_CHAR;
-    at += length;
-  });
+    const shownHead = Math.min(end, Math.max(at, hideFrom));
+    const shownTail = Math.max(shownHead, Math.min(end, hideTo));
+    out += digits.slice(at, shownHead) + MASK_CHAR.repeat(shownTail - shownHead) + digits.slice(shownTail, end);
+    at = end;
+  }
   return out;
 }
 
@@ -51,7 +56,7 @@ export function maskRrn(digits: string): string {
 
 /** `4111-11**-****-1111`: the first 6 and last 4 digits, nothing else. */
 export function maskCard(candidate: Pick<Candidate, 'digits' | 'lengths' | 'sep'>): string {
-  return maskGrouped(candidate, (k, total) => k < 6 || k >= total - 4);
+  return maskGrouped(candidate, 6, candidate.digits.length - 4);
 }
 
 /**
@@ -60,12 +65,13 @@ export function maskCard(candidate: Pick<Candidate, 'digits' | 'lengths' | 'sep'
  * The first two digits (an area code) always stay.
  */
 export function maskPhone(candidate: Pick<Candidate, 'digits' | 'lengths' | 'sep'>): string {
-  return maskGrouped(candidate, (k, total) => k < Math.max(2, total - 8) || k >= total - 4);
+  const total = candidate.digits.length;
+  return maskGrouped(candidate, Math.max(2, total - 8), total - 4);
 }
 
 /** Keep the first `head` and last `tail` digits. */
 export function maskKeeping(candidate: Pick<Candidate, 'digits' | 'lengths' | 'sep'>, head: number, tail = 0): string {
-  return maskGrouped(candidate, (k, total) => k < head || k >= total - tail);
+  return maskGrouped(candidate, head, candidate.digits.length - tail);
 }
 
 /** `ho***@example.com`: two characters of the local part, then `***`. */

@@ -9,8 +9,9 @@
  * cost of roughly one regular-expression scan.
  */
 import { digitValue, isDash, isInvisible, isSpace, isWordCode, readFolded, type Folded } from './chars.js';
+import { AFTER } from './context.js';
 import { CLASS_BIT, CONTEXT_CLASSES, CONTEXT_WORDS } from './context-words.js';
-import { KeywordMatcher, type KeywordHit } from './keywords.js';
+import { KeywordMatcher, keywordHits, type KeywordHits } from './keywords.js';
 import { collectCandidates, MIN_DIGITS, readToken, startIsClear, type Candidate } from './numbers.js';
 
 export interface Span {
@@ -24,27 +25,40 @@ export interface PassportShape extends Span {
   readonly value: string;
 }
 
-export interface ContextHit extends Span {
+/**
+ * Context keywords found, ordered by start, as three parallel arrays: a mail of order tables has
+ * a keyword every few dozen characters, and one object per keyword would have the garbage
+ * collector copy each of them while the scan goes on.
+ */
+export interface ContextHits {
+  readonly starts: number[];
+  readonly ends: number[];
   /** The keyword's class, as a `CLASS_BIT` bit. */
-  readonly bit: number;
+  readonly bits: number[];
 }
 
 export interface DictionaryHit extends Span {
   readonly dictionary: number;
 }
 
+/**
+ * What one pass over a text found. Number candidates are not kept here: they go to the caller's
+ * judge as soon as every keyword that may speak for them has been read (see `Scanner.scan`).
+ */
 export interface Scan {
   readonly text: string;
-  readonly candidates: readonly Candidate[];
-  readonly passports: readonly PassportShape[];
-  readonly emails: readonly Span[];
+  readonly passports: PassportShape[];
+  readonly emails: Span[];
   /** Context keywords, ordered by start. */
-  readonly context: readonly ContextHit[];
+  readonly context: ContextHits;
   /** Dictionary words, ordered by start; overlapping occurrences are all listed. */
-  readonly dictionary: readonly DictionaryHit[];
+  readonly dictionary: DictionaryHit[];
   /** Offsets of every `\n`, ascending: line lookups for keyword context (context.ts). */
-  readonly newlines: readonly number[];
+  readonly newlines: number[];
 }
+
+/** Called with each number candidate once the scan has read far enough to judge it. */
+export type CandidateSink = (candidate: Candidate, scan: Scan) => void;
 
 const DIGIT = 1;
 const AT = 2;
@@ -135,15 +149,30 @@ export class Scanner {
     }
   }
 
-  scan(text: string): Scan {
+  /**
+   * Reads `text` once, handing every number candidate to `judge` on the way.
+   *
+   * A candidate is judged once the scan has passed the end of its line and AFTER characters past
+   * its end (context.ts): by then every keyword that may speak for it, and the line break that
+   * ends its table row, have been read. Judging while scanning, rather than after, lets the
+   * candidates die young: kept to the end, tens of thousands of them per megabyte of order
+   * tables made the garbage collector copy each one again and again.
+   */
+  scan(text: string, judge: CandidateSink): Scan {
     const table = this.table;
     const matcher = this.matcher;
     const length = text.length;
-    const hits: KeywordHit[] = [];
-    const candidates: Candidate[] = [];
-    const passports: PassportShape[] = [];
-    const emails: Span[] = [];
-    const newlines: number[] = [];
+    const hits = keywordHits();
+    const scan: Scan = {
+      text,
+      passports: [],
+      emails: [],
+      context: { starts: [], ends: [], bits: [] },
+      dictionary: [],
+      newlines: [],
+    };
+    const pending: Candidate[] = [];
+    let judged = 0;
     let i = 0;
     while (i < length) {
       const code = text.charCodeAt(i);
@@ -155,53 +184,64 @@ export class Scanner {
       if (kind & KEYWORD) {
         // Latin words start only at a word start; checking that first skips most English letters.
         const wordStartOk = (kind & LATIN) === 0 || i === 0 || !isWordCode(text.charCodeAt(i - 1));
-        if (wordStartOk && matcher.mayStartAt(text, i)) matcher.startsAt(text, i, hits);
+        if (wordStartOk && matcher.mayStartAt(text, i)) this.keep(i, matcher.startsAt(text, i, hits), hits, scan);
       }
       if (kind & DIGIT) {
-        i = this.readNumber(text, i, candidates, passports, newlines);
+        i = this.readNumber(text, i, pending, scan);
         continue;
       }
-      if (kind & NEWLINE) newlines.push(i);
-      if (kind & AT) readEmail(text, i, emails);
+      if (kind & NEWLINE) {
+        scan.newlines.push(i);
+        // Candidates on earlier lines whose after-window is read: judge them and let them go.
+        while (judged < pending.length && pending[judged]!.end + AFTER <= i) judge(pending[judged++]!, scan);
+        if (judged === pending.length) {
+          pending.length = 0;
+          judged = 0;
+        }
+      }
+      if (kind & AT) readEmail(text, i, scan.emails);
       if (kind & AMPERSAND) {
         readFolded(text, i, folded);
         if (folded.code >= 48 && folded.code <= 57) {
-          i = this.readNumber(text, i, candidates, passports, newlines);
+          i = this.readNumber(text, i, pending, scan);
           continue;
         }
       }
       i += 1;
     }
-    const context: ContextHit[] = [];
-    const dictionary: DictionaryHit[] = [];
-    for (let k = 0; k < hits.length; k += 1) {
-      const hit = hits[k]!;
-      const bit = this.entryBit[hit.entry]!;
+    while (judged < pending.length) judge(pending[judged++]!, scan);
+    return scan;
+  }
+
+  /** Files the `count` words found at `at` as context or dictionary hits. */
+  private keep(at: number, count: number, hits: KeywordHits, scan: Scan): void {
+    for (let k = 0; k < count; k += 1) {
+      const entry = hits.entries[k]!;
+      const bit = this.entryBit[entry]!;
+      if (bit === 0) {
+        scan.dictionary.push({ start: at, end: hits.ends[k]!, dictionary: this.entryDictionary[entry]! });
+        continue;
+      }
       // Of context words starting at one place, the longest speaks (`입금액` is an amount, not `입금`).
-      const longer = hits[k + 1];
-      if (bit !== 0 && longer !== undefined && longer.start === hit.start && this.entryBit[longer.entry] !== 0) continue;
-      if (bit !== 0) context.push({ start: hit.start, end: hit.end, bit });
-      else dictionary.push({ start: hit.start, end: hit.end, dictionary: this.entryDictionary[hit.entry]! });
+      let longer = false;
+      for (let j = k + 1; j < count && !longer; j += 1) longer = this.entryBit[hits.entries[j]!] !== 0;
+      if (longer) continue;
+      scan.context.starts.push(at);
+      scan.context.ends.push(hits.ends[k]!);
+      scan.context.bits.push(bit);
     }
-    return { text, candidates, passports, emails, context, dictionary, newlines };
   }
 
   /** Reads the number at `at`; returns where scanning resumes. */
-  private readNumber(
-    text: string,
-    at: number,
-    candidates: Candidate[],
-    passports: PassportShape[],
-    newlines: number[],
-  ): number {
-    if (at > 0 && PASSPORT_START[text.charCodeAt(at - 1)] === 1) readPassport(text, at - 1, passports);
+  private readNumber(text: string, at: number, candidates: Candidate[], scan: Scan): number {
+    if (at > 0 && PASSPORT_START[text.charCodeAt(at - 1)] === 1) readPassport(text, at - 1, scan.passports);
     const skip = shortNumberEnd(text, at);
     if (skip >= 0) return skip;
     const token = readToken(text, at);
     collectCandidates(token, candidates);
     const next = Math.max(token.next, at + 1);
     // A number wrapped across lines hides its line breaks from the main loop.
-    if (token.crossesLines) for (let p = at; p < next; p += 1) if (text.charCodeAt(p) === 10) newlines.push(p);
+    if (token.crossesLines) for (let p = at; p < next; p += 1) if (text.charCodeAt(p) === 10) scan.newlines.push(p);
     return next;
   }
 }

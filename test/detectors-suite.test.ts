@@ -15,7 +15,7 @@ import {
   DetectionConfigError,
 } from '../detectors/index.js';
 import type { Detection, Finding, FindingType, PiiType } from '../detectors/index.js';
-import { KeywordMatcher } from '../detectors/keywords.js';
+import { KeywordMatcher, keywordHits } from '../detectors/keywords.js';
 
 const now = () => new Date('2026-12-01T00:00:00Z');
 const all = createDetection({ now });
@@ -308,9 +308,9 @@ describe('keyword matcher', () => {
     const hits: Array<[string, number]> = [];
     for (let i = 0; i < text.length; i += 1) {
       if (matcher.firstChar[text.charCodeAt(i)] !== 1 || !matcher.mayStartAt(text, i)) continue;
-      const found: Array<{ start: number; end: number; entry: number }> = [];
-      matcher.startsAt(text, i, found);
-      for (const h of found) hits.push([text.slice(h.start, h.end), h.entry]);
+      const found = keywordHits();
+      const count = matcher.startsAt(text, i, found);
+      for (let k = 0; k < count; k += 1) hits.push([text.slice(i, found.ends[k]), found.entries[k]!]);
     }
     return hits;
   };
