@@ -3,6 +3,7 @@
  * BENCHMARKS.md quotes these tables; the raw numbers stay in the JSON file next to them.
  */
 import type { CorpusSet, DetectorBenchResult, MessageCase } from './detector-throughput.js';
+import type { ExtractionBenchResult, MailFigures } from './extraction.js';
 import type { MachineInfo } from './machine.js';
 import type { PipelineCase } from './pipeline-latency.js';
 import type { PostfixBenchResult, PostfixRun } from './postfix-throughput.js';
@@ -11,6 +12,9 @@ import { median } from './stats.js';
 
 /** Issue 3's goal for the detector suite, per core. */
 export const DETECTOR_GOAL_MB_S = 200;
+/** Issue 4's goals: one 10 MB mail extracted and scanned within this, ten at once within that. */
+export const EXTRACTION_GOAL_MS = 1500;
+export const EXTRACTION_GOAL_RSS_MB = 600;
 /** The milter goal: Outguard + Postfix at this share of Postfix alone. */
 export const THROUGHPUT_GOAL_RATIO = 0.85;
 
@@ -19,6 +23,7 @@ export interface BenchResult {
   readonly settings: Record<string, unknown>;
   readonly detectors?: DetectorBenchResult;
   readonly pipeline?: readonly PipelineCase[];
+  readonly extraction?: ExtractionBenchResult;
   readonly postfix?: PostfixBenchResult;
   /** Parts that did not run, with the reason. */
   readonly skipped: Readonly<Record<string, string>>;
@@ -214,6 +219,46 @@ function perRunLines(p: PostfixBenchResult): string[] {
   });
 }
 
+function mb(bytes: number): string {
+  return (bytes / 1e6).toFixed(2);
+}
+
+function mailRow(what: string, m: MailFigures): string[] {
+  const parts = Object.entries(m.perAttachment).map(([name, ms]) => `${name} ${fixed(ms, 0)}`).join(', ');
+  return [
+    what,
+    `${mb(m.bytes)} (PDF ${mb(m.pdf)}, XLSX ${mb(m.xlsx)}, HWP ${mb(m.hwp)})`,
+    `**${fixed(m.inProcess.median, 0)}**`,
+    `${fixed(m.inProcess.min, 0)}–${fixed(m.inProcess.max, 0)}`,
+    parts,
+    String(m.findings),
+    m.problems.length === 0 ? 'none' : m.problems.join('; '),
+  ];
+}
+
+function extractionSection(r: ExtractionBenchResult): string {
+  const c = r.concurrent;
+  return [
+    `Extractors loaded from ${r.from}. One mail, extraction and detection, in this process (ms):`,
+    '',
+    table(
+      ['Mail', 'MB (attachments)', 'Median', 'Min–max', 'Each attachment alone, median', 'Findings', 'Problems'],
+      [mailRow('typical (PDF: 60 text pages + a photograph)', r.typical), mailRow('all text (PDF: text pages only)', r.allText)],
+    ),
+    '',
+    `The typical mail through a warm pool of ${c.poolSize} children: **${fixed(r.pooled.median, 0)} ms** median ` +
+      `(${fixed(r.pooled.min, 0)}–${fixed(r.pooled.max, 0)}); goal ${EXTRACTION_GOAL_MS} ms.`,
+    '',
+    `${c.mails} typical mails at once through the pool: ${fixed(c.wallMs / 1000, 1)} s wall; peak resident ` +
+      `**${fixed(c.peakTotalMb, 0)} MB** (this process ${fixed(c.peakParentMb, 0)} MB, of which ` +
+      `${fixed(c.baselineParentMb, 0)} MB before the mails were submitted; children ${fixed(c.peakChildrenMb, 0)} MB); ` +
+      `goal ${EXTRACTION_GOAL_RSS_MB} MB.`,
+    '',
+    `OCR of one ${r.ocr.pixels} page image (30 lines of Korean, tesseract kor+eng, one thread): ` +
+      `**${fixed(r.ocr.perPageMs.median, 0)} ms** median (${fixed(r.ocr.perPageMs.min, 0)}–${fixed(r.ocr.perPageMs.max, 0)}).`,
+  ].join('\n');
+}
+
 export function renderMarkdown(result: BenchResult): string {
   const out = ['## Outguard benchmark', '', machineSection(result.machine)];
   if (result.detectors) {
@@ -221,6 +266,9 @@ export function renderMarkdown(result: BenchResult): string {
   }
   if (result.pipeline) {
     out.push('', '### Inspection pipeline, per message', '', pipelineSection(result.pipeline));
+  }
+  if (result.extraction) {
+    out.push('', '### Attachment extraction', '', extractionSection(result.extraction));
   }
   if (result.postfix) {
     out.push('', '### Postfix throughput', '', postfixSection(result.postfix));

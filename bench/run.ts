@@ -1,12 +1,14 @@
 /**
  * `npm run bench`: every benchmark in one invocation, so their figures share one machine state.
  *
- *   node --import tsx bench/run.ts [--only detectors,pipeline,postfix] [--quick] [--runs N]
+ *   node --import tsx bench/run.ts [--only detectors,pipeline,extraction,postfix] [--quick] [--runs N]
  *                                  [--sets filler,korean] [--store-dir DIR]
  *
  * Parts: `detectors` (the detector suite's MB/s, with and without a 5,000-word dictionary,
  * beside ripgrep running the same patterns on two generated 50 MB texts; `detect` on 50 KB
- * bodies), `pipeline` (inspectMessage per message, 50 KB and 5 KB Korean mail), `postfix`
+ * bodies), `pipeline` (inspectMessage per message, 50 KB and 5 KB Korean mail), `extraction`
+ * (a 10 MB mail with a 5 MB PDF, a 2 MB XLSX and a 1 MB HWP, in process and through the worker
+ * pool; ten at once for memory; OCR per page image), `postfix`
  * (msg/s through a real Postfix, alone and with the Outguard daemon; needs root and Postfix).
  * `--quick` is a smoke run of every part in about two minutes; its figures are not for quoting.
  * `--store-dir /dev/shm` puts the daemon's SQLite store on tmpfs, to see what the disk's fsyncs
@@ -21,6 +23,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { postfixSkipReason } from '../test/support/postfix.js';
 import { runDetectorBench } from './detector-throughput.js';
+import { runExtractionBench } from './extraction.js';
 import { machineInfo } from './machine.js';
 import { runPipelineBench } from './pipeline-latency.js';
 import { runPostfixBench, type MailSet } from './postfix-throughput.js';
@@ -29,7 +32,7 @@ import { renderMarkdown, type BenchResult } from './report.js';
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const OUT_DIR = path.join(REPO_ROOT, 'bench', 'out');
 
-const PARTS = ['detectors', 'pipeline', 'postfix'] as const;
+const PARTS = ['detectors', 'pipeline', 'extraction', 'postfix'] as const;
 type Part = (typeof PARTS)[number];
 const MAIL_SETS: readonly MailSet[] = ['filler', 'korean'];
 
@@ -44,6 +47,9 @@ const FULL = {
   messageWarmup: 200,
   pipelineIterations: 500,
   pipelineWarmup: 100,
+  extractionIterations: 5,
+  extractionConcurrent: 10,
+  ocrPages: 5,
   postfixRuns: 5,
   postfixMessages: 2000,
   postfixSessions: 20,
@@ -58,6 +64,9 @@ const QUICK: typeof FULL = {
   messageWarmup: 50,
   pipelineIterations: 100,
   pipelineWarmup: 20,
+  extractionIterations: 1,
+  extractionConcurrent: 10,
+  ocrPages: 1,
   postfixRuns: 1,
   postfixMessages: 400,
   postfixSessions: 20,
@@ -154,6 +163,14 @@ async function main(): Promise<void> {
     result.pipeline = await runPipelineBench({
       iterations: settings.pipelineIterations,
       warmup: settings.pipelineWarmup,
+    });
+  }
+  if (want('extraction')) {
+    result.extraction = await runExtractionBench({
+      iterations: settings.extractionIterations,
+      concurrent: settings.extractionConcurrent,
+      ocrPages: settings.ocrPages,
+      onProgress: progress,
     });
   }
   if (want('postfix')) {

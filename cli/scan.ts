@@ -6,6 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { detectionFrom } from '../config/detection.js';
+import { extractionLimits } from '../config/extraction.js';
 import { findingSummary, inspectMessage, type Inspection } from '../engine/inspect.js';
 import { CliError, policyFrom, settings } from './runtime.js';
 
@@ -24,7 +25,8 @@ export async function scanCommand(file: string, options: ScanOptions): Promise<v
   } catch (err) {
     throw new CliError(`cannot read ${file}: ${(err as Error).message}`, 2);
   }
-  const inspection = await inspectMessage(raw, { policy, detection });
+  // In this process: a one-shot command needs no isolation from the file it was asked to read.
+  const inspection = await inspectMessage(raw, { policy, detection, limits: extractionLimits(config) });
   const report = scanReport(file, raw.length, inspection);
   process.stdout.write(options.json ? JSON.stringify(report, null, 2) + '\n' : humanReport(report));
 }

@@ -2,20 +2,26 @@
  * `outguard start` — the milter and the web service in one process, on the embedded default
  * (SQLite under the data folder) unless DATABASE_URL points at PostgreSQL.
  *
+ * Mail is extracted and scanned in a pool of child processes (engine/scan-pool.ts, settings
+ * `extraction.pool`), so a crashing or hanging extractor costs one message, never the daemon.
+ *
  * SIGHUP re-reads the policy, and the settings' `detection` section with its word files (the
- * rest of the settings needs a restart). If either is bad, the error is logged and the previous
- * version stays in force. SIGTERM and SIGINT stop accepting, let in-flight messages finish,
- * then close the store.
+ * rest of the settings needs a restart); the new detector set goes to every scan worker. If
+ * either is bad, the error is logged and the previous version stays in force. SIGTERM and
+ * SIGINT stop accepting, let in-flight messages finish, stop the scan workers, then close the
+ * store.
  */
 import { createServer, type Server } from 'node:http';
 import { once } from 'node:events';
 import { createAdminApp } from '../admin/app.js';
 import { formatListen, parseListen, type ListenAddress } from '../config/listen.js';
-import { detectionFrom } from '../config/detection.js';
+import { compileDetection } from '../config/detection.js';
+import { extractionLimits } from '../config/extraction.js';
 import type { LoadedConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
-import type { Detection } from '../detectors/types.js';
 import { createMilterHandler } from '../engine/milter-handler.js';
+import type { SendableDetectionOptions } from '../engine/scan-protocol.js';
+import { ScanPool } from '../engine/scan-pool.js';
 import { createLogger, type Logger } from '../log/logger.js';
 import { startMilterServer, type MilterServer } from '../milter/index.js';
 import { policyLabels } from '../policies/evaluate.js';
@@ -27,7 +33,15 @@ export async function startCommand(): Promise<void> {
   const logger = createLogger({ level: config.log.level });
   let policy = policyFrom(config);
   let detecting = setUpDetection({ config, file });
+  const limits = extractionLimits(config);
+  if (limits.timeBudgetMs >= config.milter.scanTimeoutMs) {
+    logger.warn('extraction.timeBudgetMs is not below milter.scanTimeoutMs: a slow file fails the whole message', {
+      timeBudgetMs: limits.timeBudgetMs,
+      scanTimeoutMs: config.milter.scanTimeoutMs,
+    });
+  }
   const store = await storeFrom(config, logger);
+  const pool = scanPoolFrom(config, detecting.options, logger);
   // Bind both listeners before serving anything; if either fails, release what was opened and
   // exit, rather than run a milter with no web service (or the reverse).
   let milter: MilterServer | null = null;
@@ -38,7 +52,8 @@ export async function startCommand(): Promise<void> {
       handler: createMilterHandler({
         store,
         policy: () => policy,
-        detection: () => detecting.detection,
+        scanner: pool,
+        limits,
         logger,
         settings: config.milter,
       }),
@@ -56,6 +71,7 @@ export async function startCommand(): Promise<void> {
     web = await listenHttp(createServer(app), parseListen(config.web.listen, { allowBare: true }));
   } catch (err) {
     await milter?.close();
+    await pool.close(0);
     await store.close();
     throw new CliError(`cannot listen: ${(err as Error).message}`, 1);
   }
@@ -66,19 +82,23 @@ export async function startCommand(): Promise<void> {
     dataDir: config.dataDir,
     config: file ?? '(defaults)',
     policy: config.policyFile ?? '(shipped default)',
+    scanWorkers: pool.stats().workers,
     ...detectionSummary(config),
   });
   warnUnknownLabels(policy, detecting, logger);
 
   process.on('SIGHUP', () => {
     policy = reloadPolicy(config, policy, logger);
-    detecting = reloadDetection(detecting, logger);
+    const next = reloadDetection(detecting, logger);
+    if (next !== detecting) pool.setDetection(next.options);
+    detecting = next;
     warnUnknownLabels(policy, detecting, logger);
   });
   const stop = async (signal: string) => {
     logger.info('outguard stopping', { signal });
     web.close();
     await milter.close();
+    await pool.close();
     await store.close();
     logger.info('outguard stopped');
   };
@@ -99,14 +119,35 @@ function reloadPolicy(config: Config, current: Policy, logger: Logger): Policy {
 }
 
 interface DetectionSetUp {
-  readonly detection: Detection;
+  /** What the scan workers build their detector set from (word lists read already). */
+  readonly options: SendableDetectionOptions;
   /** Dictionary and pattern names: the labels its findings can carry. */
   readonly labels: ReadonlySet<string>;
 }
 
+/**
+ * The detection options, checked by compiling them once here (a bad pattern must stop the start
+ * or the reload, not a worker); the compiled set is dropped, as the workers build their own.
+ */
 function setUpDetection({ config, file }: LoadedConfig): DetectionSetUp {
   const { dictionaries, patterns } = detectionSummary(config);
-  return { detection: detectionFrom(config, file), labels: new Set([...dictionaries, ...patterns]) };
+  const { options } = compileDetection(config, file);
+  return { options, labels: new Set([...dictionaries, ...patterns]) };
+}
+
+function scanPoolFrom(config: Config, detection: SendableDetectionOptions, logger: Logger): ScanPool {
+  const settings = config.extraction.pool;
+  return new ScanPool({
+    ...(settings.size !== undefined ? { size: settings.size } : {}),
+    maxQueue: settings.maxQueue,
+    timeoutMs: config.milter.scanTimeoutMs,
+    detection,
+    maxOldSpaceMb: settings.maxOldSpaceMb,
+    maxMessagesPerChild: settings.maxMessagesPerChild,
+    maxRssBytes: settings.maxRssMb * 1024 * 1024,
+    maxJobRssBytes: settings.maxJobRssMb * 1024 * 1024,
+    logger,
+  });
 }
 
 /**

@@ -52,9 +52,20 @@ export function detectionOptionsFrom(config: Config, configDir: string = process
  * for defaults only): it anchors relative word files and names the source in errors.
  */
 export function detectionFrom(config: Config, file: string | null): Detection {
+  return compileDetection(config, file).detection;
+}
+
+/**
+ * The options and the detector set compiled from them, checked alike. The daemon keeps the
+ * options to send to its scan workers, which compile their own set.
+ */
+export function compileDetection(
+  config: Config,
+  file: string | null,
+): { readonly options: DetectionOptions; readonly detection: Detection } {
   const options = detectionOptionsFrom(config, file ? path.dirname(path.resolve(file)) : undefined);
   try {
-    return createDetection(options);
+    return { options, detection: createDetection(options) };
   } catch (err) {
     if (!(err instanceof DetectionConfigError)) throw err;
     throw new ConfigError(`bad setting detection: ${err.message} (${file ? `in ${file}` : 'default'})`);

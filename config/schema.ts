@@ -6,6 +6,8 @@
  * rather than a setting silently ignored.
  */
 import { z } from 'zod';
+import { DEFAULT_LIMITS } from '../content/limits.js';
+import { POOL_DEFAULTS } from '../engine/scan-pool.js';
 import { CONFIDENCES, PII_TYPES, type Confidence, type PiiType } from '../detectors/types.js';
 import { parseListen } from './listen.js';
 
@@ -142,6 +144,58 @@ export const configSchema = z
         dictionaries: z.array(dictionary).default([]),
         /** Company regular expressions: `pattern` findings. */
         patterns: z.array(pattern).default([]),
+      })
+      .strict()
+      .prefault({}),
+    /**
+     * Attachment extraction: the per-message limits (content/limits.ts explains each default)
+     * and the worker pool the daemon extracts and scans in. A limit that is hit is a
+     * `limit-exceeded` problem, and such a message is held whatever the policy says.
+     */
+    extraction: z
+      .object({
+        /** UTF-8 bytes of text taken from one message, all parts together; the rest is `truncated`. */
+        maxTextBytes: z.number().int().min(1024).default(DEFAULT_LIMITS.maxTextBytes),
+        /** Bytes inflated from all archives and compressed formats of one message together. */
+        maxDecompressedBytes: z.number().int().min(1024 * 1024).default(DEFAULT_LIMITS.maxDecompressedBytes),
+        /** Archive entries opened in one message. */
+        maxEntries: z.number().int().min(1).default(DEFAULT_LIMITS.maxEntries),
+        /** Containers inside containers (a zip in a zip in a mail is 2; a forward of a forward is 2). */
+        maxDepth: z.number().int().min(1).max(64).default(DEFAULT_LIMITS.maxDepth),
+        /** Uncompressed ÷ compressed size of one archive entry; past it, a bomb. */
+        maxCompressionRatio: z.number().min(2).default(DEFAULT_LIMITS.maxCompressionRatio),
+        /**
+         * Extraction time for one message, in ms. Keep it below `milter.scanTimeoutMs`, so a slow
+         * file is reported as over a limit instead of failing the whole message.
+         */
+        timeBudgetMs: z.number().int().min(1000).default(DEFAULT_LIMITS.timeBudgetMs),
+        /** Pixels of one image given to OCR; larger images are `limit-exceeded`. */
+        maxImagePixels: z.number().int().min(10_000).default(DEFAULT_LIMITS.maxImagePixels),
+        /** Images given to OCR per message. */
+        maxOcrImages: z.number().int().min(0).default(DEFAULT_LIMITS.maxOcrImages),
+        pool: z
+          .object({
+            /** Child processes extracting and scanning mail; default the number of CPUs. */
+            size: z.number().int().min(1).max(256).optional(),
+            /**
+             * Messages waiting for a free child; beyond it a message is answered `milter.onError`
+             * at once. Default 100, Postfix's default_process_limit.
+             */
+            maxQueue: z.number().int().min(0).default(POOL_DEFAULTS.maxQueue),
+            /** V8 heap cap of each child, in MiB (`--max-old-space-size`). Default 1024. */
+            maxOldSpaceMb: z.number().int().min(128).default(POOL_DEFAULTS.maxOldSpaceMb),
+            /** Messages a child scans before it is replaced (bounds a slow leak). Default 500. */
+            maxMessagesPerChild: z.number().int().min(1).default(POOL_DEFAULTS.maxMessagesPerChild),
+            /** Resident size, in MiB, past which a child is replaced after its message. Default 1024. */
+            maxRssMb: z.number().int().min(64).default(POOL_DEFAULTS.maxRssBytes / (1024 * 1024)),
+            /**
+             * Resident size, in MiB, past which a child is killed in the middle of a message (the
+             * message fails closed): the heap cap does not bound a library's buffers. Default 1536.
+             */
+            maxJobRssMb: z.number().int().min(128).default(POOL_DEFAULTS.maxJobRssBytes / (1024 * 1024)),
+          })
+          .strict()
+          .prefault({}),
       })
       .strict()
       .prefault({}),

@@ -210,10 +210,11 @@ export type DecodeStreamClass = new (fromCharset: string, toCharset: string) => 
  * whose charset it does not decode itself (with the relabelling of content/raw-scan.ts: every
  * part that declares a charset) and pipes the part's bytes through it; each stream collects
  * the part, decodes it with `decodeText` and reports to `onPart`. The output is UTF-8, as
- * mailparser expects from iconv.
+ * mailparser expects from iconv. A part `divert` claims (returns true for) outputs nothing.
  */
 export function createDecodeStreamClass(
   onPart: (report: PartDecodeReport) => void,
+  divert?: (bytes: Buffer, label: string) => boolean,
 ): DecodeStreamClass {
   return class PartDecodeStream extends Transform {
     readonly #label: string;
@@ -231,7 +232,13 @@ export function createDecodeStreamClass(
 
     override _flush(done: TransformCallback): void {
       try {
-        const decoded = decodeText(Buffer.concat(this.#chunks), this.#label);
+        const bytes = Buffer.concat(this.#chunks);
+        // A part the owner takes elsewhere (bytes that are not text) adds nothing to the body.
+        if (divert?.(bytes, originalLabel(this.#label)) === true) {
+          done();
+          return;
+        }
+        const decoded = decodeText(bytes, this.#label);
         onPart({ label: originalLabel(this.#label), decoded });
         this.push(Buffer.from(decoded.text, 'utf8'));
         done();

@@ -12,6 +12,12 @@ import type {
   TextSegment,
 } from './types.js';
 
+/**
+ * Default cap on extracted text: 16 MiB. Postfix's default message_size_limit is 10 MB, so a
+ * message within it never reaches the cap, while a crafted one cannot make us hold more.
+ */
+export const DEFAULT_MAX_TEXT_BYTES = 16 * 1024 * 1024;
+
 const PLACEHOLDER: AttachmentInfo = {
   filename: null,
   contentType: 'application/octet-stream',
@@ -69,6 +75,16 @@ export class ExtractionSink {
     if (kept.trim() === '') return;
     this.#remaining -= Buffer.byteLength(kept, 'utf8');
     this.#segments.push({ location, text: kept });
+  }
+
+  /** How many problems are recorded so far: a mark for `problemsSince`. */
+  get problemCount(): number {
+    return this.#problems.length;
+  }
+
+  /** The problems recorded after `mark` (a `problemCount` taken earlier). */
+  problemsSince(mark: number): readonly Problem[] {
+    return this.#problems.slice(mark);
   }
 
   /** Reserves the next attachment slot, so a forwarded message is listed before its contents. */

@@ -2,17 +2,24 @@
  * The inspection pipeline shared by the milter and `outguard scan`: raw message in, located and
  * masked findings, problems and a policy decision out.
  *
+ * Extraction and detection run in a Scanner (engine/scanner.ts): in this process by default,
+ * in the worker pool for the daemon. Policy, masking and the fail-closed floor run here.
+ *
  * It has no side effects: recording, replying to Postfix and printing belong to the callers.
  */
-import type { AttachmentInfo, ExtractedMessage, Problem, ProblemCode } from '../content/types.js';
-import { extractMessage } from '../content/index.js';
+import type { AttachmentInfo, Problem, ProblemCode } from '../content/types.js';
+import { DEFAULT_LIMITS, type ExtractLimits } from '../content/index.js';
 import { defaultDetection } from '../detectors/index.js';
 import type { Detection, Finding } from '../detectors/types.js';
 import { evaluatePolicy } from '../policies/evaluate.js';
 import type { Decision, Policy } from '../policies/types.js';
+import { inProcessScanner, type NameFindings, type ScannedMessage, type Scanner } from './scanner.js';
 
 export interface LocatedFinding extends Finding {
-  /** `subject`, `body`, `body:html`, `attachment:NAME`. */
+  /**
+   * `subject`, `body`, `body:html`, `attachment:NAME[/inner/path][#page=N]`, or, for a value in a
+   * file, sheet or entry name, `attachment-name:` and that name or location, masked.
+   */
   readonly location: string;
 }
 
@@ -22,11 +29,17 @@ export interface InspectOptions {
   readonly detection?: Detection;
   /** The MTA cut the message at our size limit: what follows the cut was never seen. */
   readonly truncated?: boolean;
+  /** Where extraction and detection run; default in this process. The daemon passes its pool. */
+  readonly scanner?: Scanner;
+  /** Per-message extraction limits; default content/limits.ts DEFAULT_LIMITS. */
+  readonly limits?: ExtractLimits;
+  /** Names the message in the scanner's log lines (the Postfix queue id). */
+  readonly label?: string;
 }
 
 export interface Inspection {
-  /** Extraction output; its file names and segments may hold clear values: never store it. */
-  readonly extracted: ExtractedMessage;
+  /** Extraction output (segment locations, not their text); its subject and file names may hold clear values: never store it. */
+  readonly extracted: ScannedMessage;
   readonly findings: readonly LocatedFinding[];
   readonly problems: readonly Problem[];
   /** Attachments with every finding in their file names masked: safe to store and print. */
@@ -40,32 +53,33 @@ export interface Inspection {
  * Problems that mean part of the message was never read. Whatever the policy says, a message
  * with one of them is not delivered: the engine raises accept or monitor to hold.
  */
-export const UNINSPECTED_PROBLEMS: ReadonlySet<ProblemCode> = new Set(['unparseable', 'truncated', 'unreadable']);
+export const UNINSPECTED_PROBLEMS: ReadonlySet<ProblemCode> = new Set([
+  'unparseable',
+  'truncated',
+  'unreadable',
+  // A limit stopped reading: what lay past it (a bomb's payload, the 21st level) was never seen.
+  'limit-exceeded',
+]);
 
 /** Rule id recorded when the fail-closed floor, not a policy rule, decided. */
 export const FAIL_CLOSED_RULE = 'builtin-uninspected';
 
 export async function inspectMessage(raw: Buffer, options: InspectOptions): Promise<Inspection> {
-  const extracted = await extractMessage(raw);
-  const detection = options.detection ?? defaultDetection;
+  const scanner = options.scanner ?? inProcessScanner;
+  const { extracted, segmentFindings, nameFindings } = await scanner.scan({
+    raw,
+    limits: options.limits ?? DEFAULT_LIMITS,
+    detection: options.detection ?? defaultDetection,
+    ...(options.label !== undefined ? { label: options.label } : {}),
+  });
   const findings: LocatedFinding[] = [];
-  let subjectFindings: Finding[] = [];
-  for (const segment of extracted.segments) {
-    const found = detection.detect(segment.text);
+  let subjectFindings: readonly Finding[] = [];
+  extracted.segments.forEach((segment, index) => {
+    const found = segmentFindings[index] ?? [];
     if (segment.location === 'subject') subjectFindings = found;
     for (const f of found) findings.push({ ...f, location: segment.location });
-  }
-  // File names are text the sender chose (`900101-1234568.pdf`): scanned, and masked wherever
-  // they appear in what leaves the engine.
-  const renames = new Map<string, string>();
-  for (const a of extracted.attachments) {
-    if (!a.filename || renames.has(a.filename)) continue;
-    const found = detection.detect(a.filename);
-    if (found.length === 0) continue;
-    const masked = maskSpans(a.filename, found);
-    renames.set(a.filename, masked);
-    for (const f of found) findings.push({ ...f, location: `attachment-name:${masked}` });
-  }
+  });
+  const renames = namesFound(nameFindings, findings);
   const problems: Problem[] = [...extracted.problems];
   if (options.truncated) {
     problems.push({ code: 'truncated', location: 'message', detail: 'message larger than milter.maxMessageBytes' });
@@ -87,6 +101,32 @@ function failClosed(decision: Decision, problems: readonly Problem[]): Decision 
   if (unread.length === 0) return decision;
   return { ...decision, action: 'hold', ruleId: FAIL_CLOSED_RULE, reason: unread.join(', ') };
 }
+
+/**
+ * File names, sheet names and entry paths are text the sender chose: each one with findings is
+ * masked wherever it appears in what leaves the engine (longest first, so a location is masked
+ * whole before a file name inside it), and its findings are added at `attachment-name:MASKED`
+ * so a value found only there still counts for the policy. A value met in several names (a zip's
+ * name is in each of its entries' paths and locations) is counted once.
+ */
+function namesFound(nameFindings: readonly NameFindings[], findings: LocatedFinding[]): Map<string, string> {
+  const renames = new Map<string, string>();
+  const counted = new Set<string>();
+  for (const [name, found] of nameFindings) {
+    const masked = maskSpans(name, found);
+    renames.set(name, masked);
+    const shown = masked.startsWith(ATTACHMENT) ? masked.slice(ATTACHMENT.length) : masked;
+    for (const f of found) {
+      const key = `${f.type}\u0000${f.label ?? ''}\u0000${name.slice(f.start, f.end)}`;
+      if (counted.has(key)) continue;
+      counted.add(key);
+      findings.push({ ...f, location: `attachment-name:${shown}` });
+    }
+  }
+  return new Map([...renames].sort(([a], [b]) => b.length - a.length));
+}
+
+const ATTACHMENT = 'attachment:';
 
 function renamed(text: string, renames: ReadonlyMap<string, string>): string {
   let out = text;

@@ -6,6 +6,7 @@
  */
 import type { MessageEnvelope } from '../milter/types.js';
 import type { MessageState, NewMessageRecord } from '../store/index.js';
+import { CONFIDENCE_RANK } from '../detectors/index.js';
 import { findingSummary, type Inspection } from './inspect.js';
 
 export function buildRecord(
@@ -31,12 +32,34 @@ export function buildRecord(
     attachmentNames: (inspection?.attachments ?? []).map((a) => a.filename ?? '(unnamed)'),
     action: inspection ? inspection.decision.action : state === 'held' ? 'hold' : 'tempfail',
     ruleId: inspection?.decision.ruleId ?? null,
-    reason: inspection ? inspection.decision.reason : `inspection failed: ${failure ?? 'unknown error'}`,
+    reason: inspection ? reasonWithCut(inspection) : `inspection failed: ${failure ?? 'unknown error'}`,
     state,
-    findings: (inspection?.findings ?? []).map(findingSummary),
+    findings: recordedFindings(inspection).map(findingSummary),
     problems: (inspection?.problems ?? []).map((p) => ({ code: p.code, location: p.location, detail: p.detail })),
     receivedAt: new Date(),
   };
+}
+
+/**
+ * Findings written to the record: at most MAX_RECORDED_FINDINGS, the most confident first (in
+ * message order among equals). An export of a customer table holds thousands; the record is for
+ * people reviewing the message, and the decision was taken on all of them.
+ */
+export const MAX_RECORDED_FINDINGS = 1000;
+
+function recordedFindings(inspection: Inspection | null): Inspection['findings'] {
+  const findings = inspection?.findings ?? [];
+  if (findings.length <= MAX_RECORDED_FINDINGS) return findings;
+  const order = [...findings.keys()].sort(
+    (a, b) => CONFIDENCE_RANK[findings[b]!.confidence] - CONFIDENCE_RANK[findings[a]!.confidence] || a - b,
+  );
+  return order.slice(0, MAX_RECORDED_FINDINGS).sort((a, b) => a - b).map((i) => findings[i]!);
+}
+
+function reasonWithCut(inspection: Inspection): string {
+  const dropped = inspection.findings.length - MAX_RECORDED_FINDINGS;
+  const { reason } = inspection.decision;
+  return dropped > 0 ? `${reason} (${dropped} more findings not recorded)` : reason;
 }
 
 function headerValue(envelope: MessageEnvelope, name: string): string | null {

@@ -3,10 +3,12 @@
  *
  * Fail closed. The only way a message leaves with an accept is a completed inspection whose
  * decision is accept or monitor and whose record was written. Anything else that goes wrong
- * (an exception, a scan past its time budget, a store that cannot write) answers
- * `milter.onError`: tempfail (the client retries) or quarantine (Postfix holds the mail).
+ * (an exception, a scan past its time budget, a scan worker that died, a full scan queue, a
+ * store that cannot write) answers `milter.onError`: tempfail (the client retries) or
+ * quarantine (Postfix holds the mail).
  */
 import type { Config } from '../config/schema.js';
+import type { ExtractLimits } from '../content/index.js';
 import type { Detection } from '../detectors/types.js';
 import { NOQUEUE, type Logger } from '../log/logger.js';
 import type { EomVerdict, MessageEnvelope, MilterHandler } from '../milter/types.js';
@@ -15,13 +17,21 @@ import type { Action, Policy } from '../policies/types.js';
 import { newMessageId, type MessageState, type Store } from '../store/index.js';
 import { inspectMessage, type Inspection } from './inspect.js';
 import { buildRecord } from './message-record.js';
+import type { Scanner } from './scanner.js';
 
 export interface MilterHandlerDeps {
   readonly store: Store;
   /** Read at each message, so a reloaded policy applies to the next mail. */
   readonly policy: () => Policy;
-  /** The detector set from the settings; read at each message, like the policy. */
-  readonly detection: () => Detection;
+  /**
+   * The detector set from the settings; read at each message, like the policy. Used by the
+   * in-process scanner only: a pool's children hold their own (ScanPool.setDetection).
+   */
+  readonly detection?: () => Detection;
+  /** Where extraction and detection run: the daemon's worker pool; default in this process. */
+  readonly scanner?: Scanner;
+  /** Per-message extraction limits (settings `extraction`); default DEFAULT_LIMITS. */
+  readonly limits?: ExtractLimits;
   readonly logger: Logger;
   readonly settings: Pick<Config['milter'], 'scanTimeoutMs' | 'onError'>;
   /** The inspection pipeline; replaced only by tests that need it to fail or stall. */
@@ -48,8 +58,11 @@ export function createMilterHandler(deps: MilterHandlerDeps): MilterHandler {
         const inspection = await withTimeout(
           inspect(envelope.raw, {
             policy: deps.policy(),
-            detection: deps.detection(),
             truncated: envelope.truncated,
+            label: envelope.queueId ?? NOQUEUE,
+            ...(deps.detection ? { detection: deps.detection() } : {}),
+            ...(deps.scanner ? { scanner: deps.scanner } : {}),
+            ...(deps.limits ? { limits: deps.limits } : {}),
           }),
           deps.settings.scanTimeoutMs,
         );

@@ -20,8 +20,16 @@ set -euo pipefail
 # ripgrep: the detector benchmark's yardstick; a test checks its patterns match every shape.
 # python3, make and g++ are node-gyp's toolchain: `npm ci` compiles the native modules (re2,
 # better-sqlite3) from source wherever their prebuilt binaries cannot be downloaded.
+# tesseract-ocr and its Korean model read text in image attachments; p7zip-full opens 7z archives;
+# fonts-nanum gives Korean glyphs to whatever Outguard renders (and to the OCR test images).
+# zip makes the encrypted-archive fixtures the tests check against a real ZipCrypto implementation.
 DEPS=(
   "postfix   /usr/sbin/postfix   run   required"
+  "tesseract-ocr        tesseract   run   required"
+  "tesseract-ocr-kor    /usr/share/tesseract-ocr/5/tessdata/kor.traineddata   run   required"
+  "p7zip-full           7z          run   required"
+  "fonts-nanum          /usr/share/fonts/truetype/nanum/NanumGothic.ttf   run   required"
+  "zip                  zip         test  required"
   "python3   python3             run   required"
   "make      make                run   required"
   "g++       g++                 run   required"

@@ -7,6 +7,9 @@ import { detectionFrom, detectionOptionsFrom, parseWordList } from '../config/de
 import { ConfigError, loadConfig } from '../config/load.js';
 import { formatListen, parseListen } from '../config/listen.js';
 import { PII_TYPES } from '../detectors/types.js';
+import { extractionLimits } from '../config/extraction.js';
+import { DEFAULT_LIMITS } from '../content/limits.js';
+import { POOL_DEFAULTS } from '../engine/scan-pool.js';
 
 function tempFile(name: string, text: string): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'og-config-'));
@@ -233,5 +236,31 @@ describe('detection settings', () => {
 
   it('should read a word list: trimmed lines, comments and blank lines skipped', () => {
     assert.deepEqual(parseWordList('\uFEFF# 주석\n대외비\r\n\n  기밀  \n   # 들여쓴 주석\nC#\n'), ['대외비', '기밀', 'C#']);
+  });
+});
+
+describe('extraction settings', () => {
+  it('should default to the extractors\' limits and the pool defaults', () => {
+    const { config } = loadConfig({});
+    assert.deepEqual(extractionLimits(config), DEFAULT_LIMITS);
+    assert.equal(config.extraction.pool.size, undefined);
+    assert.equal(config.extraction.pool.maxJobRssMb * 1024 * 1024, POOL_DEFAULTS.maxJobRssBytes);
+    assert.equal(config.extraction.pool.maxRssMb * 1024 * 1024, POOL_DEFAULTS.maxRssBytes);
+  });
+
+  it('should take limits and pool sizes from the file', () => {
+    const file = tempFile(
+      'outguard.yaml',
+      'extraction:\n  maxDepth: 3\n  maxOcrImages: 0\n  pool:\n    size: 4\n    maxJobRssMb: 768\n',
+    );
+    const { config } = loadConfig({ OUTGUARD_CONFIG: file });
+    assert.deepEqual(extractionLimits(config), { ...DEFAULT_LIMITS, maxDepth: 3, maxOcrImages: 0 });
+    assert.equal(config.extraction.pool.size, 4);
+    assert.equal(config.extraction.pool.maxJobRssMb, 768);
+  });
+
+  it('should refuse a per-message memory bound too small to scan anything', () => {
+    const file = tempFile('outguard.yaml', 'extraction:\n  pool:\n    maxJobRssMb: 16\n');
+    assert.throws(() => loadConfig({ OUTGUARD_CONFIG: file }), /extraction\.pool\.maxJobRssMb/);
   });
 });

@@ -17,6 +17,12 @@ import { extractMessage } from '../content/index.js';
 import type { ExtractedMessage } from '../content/index.js';
 import { mailWithFile } from './support/mail-builder.js';
 
+
+/**
+ * Corpus files with no text in them: pyhwp's table.hwp is one empty 3×2 table (@ohah/hwpjs
+ * reads it the same way: a table of blank cells).
+ */
+const EMPTY_DOCUMENTS = new Set(['mete0r__pyhwp__tests__hwp5_tests__fixtures__table.hwp']);
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CORPUS = path.resolve(REPO, '..', 'shared', 'corpus');
 const NOT_SAMPLES = new Set(['INDEX.tsv', 'README.md']);
@@ -41,7 +47,7 @@ const EXPECTED: Record<string, (message: ExtractedMessage) => void> = {
     assert.ok(m.problems.some((p) => p.code === 'unreadable'));
   },
   'rspamd__rspamd__test__functional__messages__pdf_encrypted.eml': (message) => {
-    assert.ok(message.problems.some((p) => p.code === 'unsupported-format'));
+    assert.ok(message.problems.some((p) => p.code === 'encrypted'));
     assert.ok(message.attachments.some((a) => a.contentType === 'application/pdf' && !a.inspected));
   },
 };
@@ -68,10 +74,16 @@ describe('public corpus', { skip: present ? false : `corpus folder absent: ${COR
       const message = await extractMessage(mailWithFile(name, bytes));
       const listed = message.attachments.find((a) => a.filename === name);
       assert.ok(listed, 'attachment not listed');
+      // Text and problems sit at the file, a place in it (`#page=2`) or a file inside it (`/a.txt`).
       const location = `attachment:${name}`;
+      const atFile = (at: string) => at === location || at.startsWith(`${location}#`) || at.startsWith(`${location}/`);
+      // A document that holds no text at all is decided by being read through without a
+      // problem; only files known to be empty may pass that way, so a silent empty extraction
+      // of anything else still fails here.
       const decided =
-        message.segments.some((s) => s.location === location) ||
-        message.problems.some((p) => p.location === location);
+        message.segments.some((s) => atFile(s.location)) ||
+        message.problems.some((p) => atFile(p.location)) ||
+        (EMPTY_DOCUMENTS.has(name) && listed.inspected);
       assert.ok(decided, 'attachment neither inspected nor reported');
     });
   }

@@ -40,7 +40,12 @@ describe('the shipped default policy', () => {
     ['a card number', input([card]), 'hold', 'personal-data-hold'],
     ['a message that could not be parsed', input([], [{ code: 'unparseable', location: 'message' }]), 'hold', 'uninspectable-hold'],
     ['a message cut at the size limit', input([], [{ code: 'truncated', location: 'message' }]), 'hold', 'uninspectable-hold'],
-    ['an attachment with no extractor yet', input([], [{ code: 'unsupported-format', location: 'attachment:a.pdf' }]), 'accept', null],
+    ['an attachment of a format with no extractor', input([], [{ code: 'unsupported-format', location: 'attachment:a.xls' }]), 'hold', 'uninspectable-hold'],
+    ['an encrypted attachment', input([], [{ code: 'encrypted', location: 'attachment:급여.zip#명세서.xlsx' }]), 'hold', 'uninspectable-hold'],
+    ['an attachment stopped by a limit', input([], [{ code: 'limit-exceeded', location: 'attachment:a.zip' }]), 'hold', 'uninspectable-hold'],
+    ['an attachment whose name disagrees with its content', input([], [{ code: 'type-mismatch', location: 'attachment:계약서.txt' }]), 'monitor', 'type-mismatch-monitor'],
+    ['a disguised attachment holding a resident number', input([rrn()], [{ code: 'type-mismatch', location: 'attachment:계약서.txt' }]), 'hold', 'personal-data-hold'],
+    ['an unknown charset only', input([], [{ code: 'charset-unknown', location: 'body' }]), 'accept', null],
   ];
   for (const [what, given, action, rule] of cases) {
     it(`should decide ${action} for ${what}`, () => {

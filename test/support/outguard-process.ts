@@ -65,6 +65,8 @@ export async function freePort(): Promise<number> {
 }
 
 export interface OutguardDaemon {
+  /** Process id of the daemon (its scan workers are its children). */
+  readonly pid: number;
   readonly dataDir: string;
   readonly milterPort: number;
   readonly webPort: number;
@@ -109,6 +111,7 @@ export async function startOutguard(env: Record<string, string> = {}): Promise<O
     await new Promise((r) => setTimeout(r, 50));
   }
   return {
+    pid: child.pid as number,
     dataDir,
     milterPort,
     webPort,
