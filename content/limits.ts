@@ -47,7 +47,8 @@ export const DEFAULT_LIMITS: ExtractLimits = {
   maxCompressionRatio: 100,
   /**
    * 60 s of extraction per message. The 5 MB PDF + 2 MB XLSX + 1 MB HWP mail of the issue is
-   * read in about a second, so 60 s is far beyond honest work; it stays inside the milter's
+   * read in about 1.6 s, and the same with 5 MB of nothing but PDF text pages in about 9 s
+   * (BENCHMARKS.md), so 60 s is far beyond honest work; it stays inside the milter's
    * scan timeout (milter.scanTimeoutMs, 120 s) so a slow file is reported as over a limit rather
    * than failing the whole message, and under Postfix's 300 s milter_content_timeout, which our
    * progress packets restart anyway.
