@@ -2,7 +2,7 @@
  * The daemon's scan pool: a few child processes (engine/scan-worker.ts) that extract and scan
  * mail, so a slow, hanging or crashing file cannot stall the milter or take the daemon down.
  *
- * Child processes, not worker threads: a native addon (hwpjs, canvas) that segfaults kills only
+ * Child processes, not worker threads: a native addon (re2, pdfjs's canvas) that segfaults kills only
  * its child, and a child stuck in a synchronous loop (a regex, a parser) can be killed, which a
  * thread cannot. Each child handles one message at a time.
  *

@@ -9,7 +9,6 @@ import type { TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { Buffer } from 'node:buffer';
 import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deflateRawSync } from 'node:zlib';
@@ -47,7 +46,6 @@ import { KOREAN_FONT_FAMILY, pngHeaderOnly, registerKoreanFont, renderLines, toB
 const RRN = '900101-1234568';
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CORPUS = path.resolve(REPO, '..', 'shared', 'corpus');
-const hwpjs = createRequire(import.meta.url)('@ohah/hwpjs') as { toJson(data: Buffer): string };
 
 /** The production budget, with what was taken from it counted for the assertions. */
 interface CountingBudget extends Budget {
@@ -335,48 +333,6 @@ const HWP_EXPECTED = [
   { where: 'footnote', text: '각주 내용입니다' },
 ];
 
-/** The paragraphs hwpjs finds (its JSON), by place, as an independent check of our reader. */
-function hwpjsParagraphs(bytes: Buffer): { where: string; text: string }[] {
-  const places: Record<string, string> = { head: 'header', foot: 'footer', 'gso ': 'textbox', tcmt: 'comment', 'fn  ': 'footnote', 'en  ': 'endnote' };
-  const out: { where: string; text: string }[] = [];
-  const walk = (node: unknown, where: string): void => {
-    if (Array.isArray(node)) {
-      for (const item of node) walk(item, where);
-      return;
-    }
-    if (node === null || typeof node !== 'object') return;
-    const record = node as Record<string, unknown>;
-    if (record['type'] === 'para_text') {
-      if (typeof record['text'] === 'string' && record['text'].trim() !== '') out.push({ where, text: record['text'] });
-      return;
-    }
-    if (record['type'] === 'ctrl_header' && typeof record['ctrl_id'] === 'string') {
-      const inner = places[record['ctrl_id']] ?? where;
-      // A control lists its paragraphs twice (structured under children, flat under paragraphs).
-      const paragraphs = record['paragraphs'];
-      if (Array.isArray(paragraphs) && paragraphs.length > 0) return walk(paragraphs, inner);
-      where = inner;
-    }
-    for (const value of Object.values(record)) walk(value, where);
-  };
-  walk((JSON.parse(hwpjs.toJson(bytes)) as { body_text: unknown }).body_text, '');
-  return out;
-}
-
-/**
- * Paragraphs merged into pieces of one place, as the extractor does, with white space removed:
- * hwpjs drops the line breaks inside a paragraph where we keep them.
- */
-function comparable(pieces: readonly { where: string; text: string }[]): string[] {
-  const merged: { where: string; text: string }[] = [];
-  for (const piece of pieces) {
-    const last = merged[merged.length - 1];
-    if (last && last.where === piece.where) last.text += piece.text;
-    else merged.push({ where: piece.where, text: piece.text });
-  }
-  return merged.map((p) => `${p.where}:${p.text.replace(/\s+/g, '')}`);
-}
-
 describe('hwpExtractor', () => {
   for (const compressed of [true, false]) {
     it(`reads body, table cells, header, footer, text box, hidden comment and footnote (${compressed ? 'compressed' : 'stored'})`, async () => {
@@ -437,36 +393,14 @@ describe('hwpExtractor', () => {
     });
   }
 
-  it('gives the same paragraphs as @ohah/hwpjs on the corpus files hwpjs reads, and reads the one it rejects', async (t) => {
-    if (!existsSync(CORPUS)) return t.skip(`corpus folder absent: ${CORPUS}`);
-    const names = [...CORPUS_HWP.map(([name]) => name), 'mete0r__pyhwp__tests__hwp5_tests__fixtures__table.hwp'];
-    const rejected: string[] = [];
-    for (const name of names) {
-      const bytes = readFileSync(path.join(CORPUS, name));
-      const ours = comparable((await hwpExtractor.extract(bytes, testContext(name))).pieces);
-      let theirs: { where: string; text: string }[];
-      try {
-        theirs = hwpjsParagraphs(bytes);
-      } catch {
-        rejected.push(name);
-        continue;
-      }
-      const expected = comparable(theirs);
-      assert.equal(ours.length, expected.length, name);
-      ours.forEach((piece, i) => assert.equal(piece, expected[i], `${name}, piece ${i}`));
-    }
-    assert.deepEqual(rejected, ['mete0r__pyhwp__tests__hwp5_tests__fixtures__sample-5017.hwp']);
-  });
-
-  it('reads a corpus document re-saved as a distribution document, which hwpjs also decrypts', async (t) => {
+  it('reads a corpus document re-saved as a distribution document as the original', async (t) => {
     const bytes = corpusFile(t, 'hahnlee__hwp.js__packages__parser__src____tests____data__(양식7-대리인)위임장.hwp');
     if (bytes === null) return;
     const distribution = asDistribution(bytes);
     const plain = await hwpExtractor.extract(bytes, testContext('위임장.hwp'));
     const decrypted = await hwpExtractor.extract(distribution, testContext('위임장.hwp'));
+    assert.ok(plain.pieces.length > 0);
     assert.deepEqual(decrypted.pieces, plain.pieces);
-    // The fixture's encryption agrees with an independent implementation of the format.
-    assert.deepEqual(hwpjsParagraphs(distribution), hwpjsParagraphs(bytes));
   });
 
   it('returns embedded pictures (BinData) as children, inflated', async (t) => {

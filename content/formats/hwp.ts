@@ -10,7 +10,8 @@
  * and hwpjs inflates sections inside native code, beyond the reach of the message's
  * decompression budget: a 590 KB file whose section inflates to 512 MiB of zeros took hwpjs 37 s
  * and 21 GB of memory, where this reader stops it at the ratio limit in milliseconds.
- * hwpjs stays the tests' independent check of this reader.
+ * (hwpjs was this reader's independent check while it was written; it is not a dependency: its
+ * lock entries name platform packages the npm mirror here does not have, so `npm ci` fails.)
  *
  * Password, DRM and certificate-encrypted files are refused from the FileHeader flags before any
  * section is read (EncryptedFile). Distribution documents (배포용 문서) are decrypted and read.
