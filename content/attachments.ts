@@ -72,6 +72,8 @@ export interface IncomingFile {
   readonly size?: number;
   /** 0 for an attachment of the mail, 1 for an entry of a zip attached, and so on. */
   readonly depth: number;
+  /** Bytes found past the end of another file's format (format-extent.ts), not a file of its own. */
+  readonly trailer?: boolean;
 }
 
 /** Problems that mean part of a file was not read: a file with one is not `inspected`. */
@@ -159,6 +161,11 @@ async function readByKind(pipeline: Pipeline, file: IncomingFile, sniffed: Sniff
     if (kind === 'office-encrypted') {
       // The content says so already (an OLE file holding EncryptedPackage): no reader needed.
       pipeline.sink.problem('encrypted', file.location, 'password-protected Office document');
+    } else if (file.trailer && kind === 'binary') {
+      // Phones end their photos with vendor data (Samsung's SEF trailer, a motion photo's video):
+      // data no reader knows, after a picture, is recorded, not held. What is a file of a known
+      // kind there (a zip, a document, encrypted data) is read or reported like any other.
+      pipeline.sink.problem('type-mismatch', file.location, `data of no known kind after the end of the file (${sniffed.mediaType})`);
     } else if (kind !== 'empty') {
       const detail = `no extractor for ${kind} (${sniffed.mediaType})`;
       pipeline.sink.problem('unsupported-format', file.location, detail);
@@ -169,7 +176,7 @@ async function readByKind(pipeline: Pipeline, file: IncomingFile, sniffed: Sniff
   if (result !== null) await addResult(pipeline, file, result);
   // Read whether or not the extractor could: a polyglot's second file is not the first's.
   const appended = appendedBytes(kind, file.bytes);
-  if (appended !== null) await addChild(pipeline, file, { path: 'appended', bytes: appended });
+  if (appended !== null) await addChild(pipeline, file, { path: 'appended', bytes: appended }, true);
 }
 
 /** A mail by its content; or declared one when the content looks like text of no known kind. */
@@ -243,7 +250,7 @@ async function addResult(pipeline: Pipeline, file: IncomingFile, result: Extract
 }
 
 /** Runs an inner file of `file` through the pipeline; false when the listing limit stopped it. */
-async function addChild(pipeline: Pipeline, file: IncomingFile, child: InnerFile): Promise<boolean> {
+async function addChild(pipeline: Pipeline, file: IncomingFile, child: InnerFile, trailer = false): Promise<boolean> {
   const { maxEntries } = pipeline.budget.limits;
   if (pipeline.innerFilesListed >= maxEntries) {
     pipeline.sink.problem('limit-exceeded', file.location, `more than ${maxEntries} inner files in one message`);
@@ -260,6 +267,7 @@ async function addChild(pipeline: Pipeline, file: IncomingFile, child: InnerFile
     charset: null,
     bytes: child.bytes,
     depth: file.depth + 1,
+    ...(trailer ? { trailer } : {}),
   });
   return true;
 }

@@ -40,7 +40,7 @@ import { addFile, type ExtractorLookup, type Pipeline } from './attachments.js';
 import { createDecodeStreamClass, decodeText, RELABEL_PREFIX, repairIso2022Kr } from './charset.js';
 import type { PartDecodeReport } from './charset.js';
 import { extractorFor } from './formats/index.js';
-import { isBodyText, labelCharsetlessText } from './inline-parts.js';
+import { isAddedContentType, isBodyText, labelCharsetlessText } from './inline-parts.js';
 import { hasPgpArmor } from './mail-crypto.js';
 import type { Budget, ExtractLimits } from './formats/types.js';
 import { createBudget, resolveLimits } from './limits.js';
@@ -146,7 +146,7 @@ function errorText(error: unknown): string {
 }
 
 function hasHeaderFields(parsed: ParsedMail): boolean {
-  return parsed.headerLines.some((line) => FIELD_NAME.test(line.key));
+  return parsed.headerLines.some((line) => FIELD_NAME.test(line.key) && !isAddedContentType(line.line));
 }
 
 /** An address field's value with only its display names left. */
@@ -181,7 +181,8 @@ function headerValue(raw: string): string {
 function headerText(parsed: ParsedMail): string {
   const lines: string[] = [];
   for (const { key, line } of parsed.headerLines) {
-    if (!scannedField(key)) continue;
+    // A Content-Type field added to label a charsetless body (inline-parts.ts) is ours.
+    if (!scannedField(key) || isAddedContentType(line)) continue;
     const colon = line.indexOf(':');
     // A line with no colon is not a field, but it is still text the message carries.
     if (colon < 0) {

@@ -4,8 +4,11 @@
  * policy holds on; a detached signature carries no message content at all, so it must come out
  * as nothing, or every signed mail would be held as `unsupported-format`.
  *
- * Every check reads a bounded head of the file except the armour search, a plain byte search
- * (armour may follow a quoted reply or a note in the same file).
+ * A file is skipped as a signature only when it parses whole as one (every CMS length, every
+ * OpenPGP packet, the whole armour): a skipped file is never read, so a signature head glued to
+ * a zip or a list must be read as the zip or list it carries. The other checks read a bounded
+ * head of the file, except the armour search, a plain byte search (armour may follow a quoted
+ * reply or a note in the same file).
  */
 import { Buffer } from 'node:buffer';
 
@@ -17,7 +20,6 @@ export type CryptoVerdict =
   | null;
 
 export const PGP_MESSAGE_ARMOR = '-----BEGIN PGP MESSAGE-----';
-const PGP_SIGNATURE_ARMOR = '-----BEGIN PGP SIGNATURE-----';
 const PGP_MESSAGE_BYTES = Buffer.from(PGP_MESSAGE_ARMOR, 'latin1');
 
 /** CMS content types (RFC 5652, RFC 5083): 1.2.840.113549.1.7.{2,3}, 1.2.840.113549.1.9.16.1.23. */
@@ -100,25 +102,52 @@ function cmsContentType(bytes: Buffer): Buffer | null {
 }
 
 /**
- * Whether a CMS SignedData visibly carries its content (encapContentInfo with eContent): then it
- * is opaque-signed data, not a detached signature. False when no content was found, including
- * when the structure could not be followed.
+ * Whether every constructed element from `start` to `end` holds exactly its children, down to
+ * the primitive ones: BER lengths consistent to the last byte.
  */
-function signedDataHasContent(bytes: Buffer): boolean {
+function berConsistent(bytes: Buffer, start: number, end: number, depth: number): boolean {
+  if (depth > MAX_BER_DEPTH) return false;
+  let at = start;
+  while (at < end) {
+    const element = readTlv(bytes, at);
+    if (element === null || element.end > end) return false;
+    if ((element.tag & 0x20) !== 0 && !berConsistent(bytes, element.start, element.contentEnd, depth + 1)) return false;
+    at = element.end;
+  }
+  return at === end;
+}
+
+/**
+ * A detached CMS signature and nothing else: one ContentInfo spanning exactly the bytes, every
+ * length consistent, of type SignedData whose fields are version, digest algorithms,
+ * encapContentInfo with no eContent, optional certificates and CRLs, and signer infos.
+ */
+function isCmsDetachedSignature(bytes: Buffer): boolean {
   const info = readTlv(bytes, 0);
-  if (info === null) return false;
+  if (info === null || info.tag !== 0x30 || info.end !== bytes.length) return false;
+  if (!berConsistent(bytes, 0, bytes.length, 0)) return false;
   const oid = readTlv(bytes, info.start);
-  const explicit = oid === null ? null : readTlv(bytes, oid.end);
-  const signedData = explicit === null || explicit.tag !== 0xa0 ? null : readTlv(bytes, explicit.start);
-  if (signedData === null || signedData.tag !== 0x30) return false;
-  const version = readTlv(bytes, signedData.start);
-  const digests = version === null ? null : readTlv(bytes, version.end);
-  const encap = digests === null ? null : readTlv(bytes, digests.end);
-  if (encap === null || encap.tag !== 0x30) return false;
-  const type = readTlv(bytes, encap.start);
-  if (type === null) return false;
-  // Anything after the content type inside encapContentInfo is the [0] eContent.
-  return type.end < encap.contentEnd;
+  if (oid === null || oid.tag !== 0x06 || !bytes.subarray(oid.start, oid.end).equals(OID_SIGNED_DATA)) return false;
+  const explicit = readTlv(bytes, oid.end);
+  if (explicit === null || explicit.tag !== 0xa0 || explicit.end !== info.contentEnd) return false;
+  const signedData = readTlv(bytes, explicit.start);
+  if (signedData === null || signedData.tag !== 0x30 || signedData.end !== explicit.contentEnd) return false;
+  const fields: Tlv[] = [];
+  for (let at = signedData.start; at < signedData.contentEnd; ) {
+    const field = readTlv(bytes, at);
+    if (field === null) return false;
+    fields.push(field);
+    at = field.end;
+  }
+  const [version, digests, encap, ...rest] = fields;
+  if (version?.tag !== 0x02 || digests?.tag !== 0x31 || encap?.tag !== 0x30) return false;
+  const encapType = readTlv(bytes, encap.start);
+  if (encapType === null || encapType.tag !== 0x06 || encapType.end !== encap.contentEnd) return false;
+  const signerInfos = rest.pop();
+  if (signerInfos?.tag !== 0x31) return false;
+  // Between encapContentInfo and signerInfos: [0] certificates then [1] CRLs, each at most once.
+  const optional = rest.map((field) => field.tag);
+  return optional.length <= 2 && optional.every((tag, i) => (tag === 0xa0 || tag === 0xa1) && (i === 0 || tag > (optional[i - 1] as number)));
 }
 
 /** The new- or old-format OpenPGP packet tag at the head of the bytes, and its body offset. */
@@ -146,12 +175,101 @@ function isBinaryPgpEncrypted(bytes: Buffer): boolean {
   return version !== undefined && version >= 3 && version <= 6;
 }
 
-/** Binary OpenPGP starting with a signature packet (tag 2). */
+/** OpenPGP packet tags a detached signature may hold: signature, marker, trust. */
+const SIGNATURE_PACKET_TAGS = new Set([2, 10, 12]);
+
+/**
+ * Binary OpenPGP that is signature packets and nothing else: every packet (old or new format,
+ * definite lengths only) a signature, marker or trust packet, at least one signature, each
+ * signature of version 3 to 6, and the last packet ending at the last byte.
+ */
 function isBinaryPgpSignature(bytes: Buffer): boolean {
-  const packet = pgpPacket(bytes);
-  if (packet === null || packet.tag !== 2) return false;
-  const version = bytes[packet.body];
-  return version !== undefined && version >= 3 && version <= 6;
+  let at = 0;
+  let signatures = 0;
+  while (at < bytes.length) {
+    const first = bytes[at] as number;
+    if ((first & 0x80) === 0) return false;
+    let tag: number;
+    let length: number;
+    let body: number;
+    if ((first & 0x40) !== 0) {
+      tag = first & 0x3f;
+      const a = bytes[at + 1];
+      if (a === undefined) return false;
+      if (a < 192) {
+        length = a;
+        body = at + 2;
+      } else if (a < 224) {
+        const b = bytes[at + 2];
+        if (b === undefined) return false;
+        length = ((a - 192) << 8) + b + 192;
+        body = at + 3;
+      } else if (a === 255) {
+        if (at + 6 > bytes.length) return false;
+        length = bytes.readUInt32BE(at + 2);
+        body = at + 6;
+      } else {
+        // Partial body lengths are for data packets only.
+        return false;
+      }
+    } else {
+      tag = (first >> 2) & 0x0f;
+      const lengthType = first & 0x03;
+      // Length type 3 (to the end of the file) is never used for a signature.
+      if (lengthType === 3) return false;
+      const size = 1 << lengthType;
+      if (at + 1 + size > bytes.length) return false;
+      length = bytes.readUIntBE(at + 1, size);
+      body = at + 1 + size;
+    }
+    if (!SIGNATURE_PACKET_TAGS.has(tag) || body + length > bytes.length) return false;
+    if (tag === 2) {
+      const version = bytes[body];
+      if (length === 0 || version === undefined || version < 3 || version > 6) return false;
+      signatures += 1;
+    }
+    at = body + length;
+  }
+  return signatures > 0;
+}
+
+const ARMOR_BEGIN = /^-----BEGIN PGP SIGNATURE-----[ \t]*$/;
+const ARMOR_END = /^-----END PGP SIGNATURE-----[ \t]*$/;
+const ARMOR_HEADER = /^[\x21-\x39\x3b-\x7e]+: ?[^\r\n]*$/;
+const BASE64_LINE = /^[A-Za-z0-9+/]+={0,2}$/;
+const CHECKSUM_LINE = /^=[A-Za-z0-9+/]{4}$/;
+/** Armour larger than this is no detached signature (certificates are not sent armoured). */
+const MAX_ARMOR_BYTES = 1 << 20;
+
+/**
+ * An ASCII-armoured detached signature and nothing else: one BEGIN/END PGP SIGNATURE block with
+ * only white space outside, armour headers, base64 and an optional checksum line inside, the
+ * base64 decoding to packets that pass the binary check.
+ */
+function isArmoredPgpSignature(bytes: Buffer): boolean {
+  if (bytes.length > MAX_ARMOR_BYTES) return false;
+  const text = bytes.toString('latin1').trim();
+  const lines = text.split(/\r?\n/).map((line) => line.replace(/[ \t]+$/, ''));
+  if (lines.length < 3 || !ARMOR_BEGIN.test(lines[0] as string) || !ARMOR_END.test(lines[lines.length - 1] as string)) return false;
+  let at = 1;
+  while (at < lines.length - 1 && lines[at] !== '') {
+    if (!ARMOR_HEADER.test(lines[at] as string)) return false;
+    at += 1;
+  }
+  if (lines[at] !== '') return false;
+  at += 1;
+  const data: string[] = [];
+  let checksum = false;
+  for (; at < lines.length - 1; at += 1) {
+    const line = lines[at] as string;
+    if (checksum) return false;
+    if (CHECKSUM_LINE.test(line)) checksum = true;
+    else if (BASE64_LINE.test(line)) data.push(line);
+    else return false;
+  }
+  const joined = data.join('');
+  if (joined.length === 0 || /=[^=]/.test(joined)) return false;
+  return isBinaryPgpSignature(Buffer.from(joined, 'base64'));
 }
 
 function extensionOf(name: string | null): string {
@@ -159,21 +277,16 @@ function extensionOf(name: string | null): string {
   return name === null || dot < 0 ? '' : name.slice(dot + 1).toLowerCase();
 }
 
-function headLatin1(bytes: Buffer, size: number): string {
-  return bytes.subarray(0, size).toString('latin1');
-}
-
-/** A detached signature by its label and its content; anything else is not skipped. */
+/**
+ * A detached signature by its label and its content, parsed whole: skipped only when the bytes
+ * are one signature and nothing else, since a skipped file is never read. Anything that does not
+ * parse is read as whatever it is.
+ */
 function isDetachedSignature(bytes: Buffer, name: string | null, declaredType: string | null): boolean {
   const declared = declaredType !== null && SIGNATURE_TYPES.has(declaredType);
   const extension = extensionOf(name);
   if (!declared && extension !== 'p7s' && extension !== 'sig') return false;
-  const cmsType = cmsContentType(bytes);
-  if (cmsType !== null && cmsType.equals(OID_SIGNED_DATA)) return !signedDataHasContent(bytes);
-  if (isBinaryPgpSignature(bytes)) return true;
-  const head = headLatin1(bytes, 4096).trimStart();
-  // An armoured signature alone; a signed message in clear text would start differently.
-  return head.startsWith(PGP_SIGNATURE_ARMOR) && !bytes.includes(PGP_MESSAGE_BYTES);
+  return isCmsDetachedSignature(bytes) || isBinaryPgpSignature(bytes) || isArmoredPgpSignature(bytes);
 }
 
 /**

@@ -11,6 +11,7 @@ import { extractMessage } from '../content/index.js';
 import type { ExtractedMessage, ExtractLimits, Location } from '../content/index.js';
 import type { ExtractorLookup } from '../content/attachments.js';
 import type { Detection, Finding } from '../detectors/types.js';
+import { FINDINGS_KEPT_PER_KIND } from '../policies/types.js';
 
 export interface ScanRequest {
   readonly raw: Buffer;
@@ -72,20 +73,18 @@ export async function scanMessage(
 }
 
 /**
- * Findings kept per type, label and confidence in one message. A zip of 8 MiB of resident numbers
- * gave 559,241 findings (74 MB to copy from a worker, and into the record); a policy needs to
- * know which types are present and whether a count passes its `min`, which a thousand per kind
- * tells as well as all of them. Every kind present keeps at least its first thousand, so no
- * type, label or confidence a rule looks at can vanish.
+ * Findings kept per type, label and confidence in one message (policies/types.ts
+ * FINDINGS_KEPT_PER_KIND). A zip of 8 MiB of resident numbers gave 559,241 findings (74 MB to
+ * copy from a worker, and into the record); a policy needs to know which types are present and
+ * whether a count reaches its `min`, which policies/load.ts keeps at or under the cap. Every kind
+ * present keeps its first thousand, so no type, label or confidence a rule looks at can vanish.
  */
-export const MAX_FINDINGS_PER_KIND = 1000;
-
 function capFindings(found: Finding[], kept: Map<string, number>): Finding[] {
   return found.filter((f) => {
     const kind = `${f.type}\u0000${f.label ?? ''}\u0000${f.confidence}`;
     const count = kept.get(kind) ?? 0;
     kept.set(kind, count + 1);
-    return count < MAX_FINDINGS_PER_KIND;
+    return count < FINDINGS_KEPT_PER_KIND;
   });
 }
 

@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { shippedFile } from '../config/paths.js';
 import { PROBLEM_CODES, type ProblemCode } from '../content/types.js';
 import { FINDING_TYPES } from '../detectors/types.js';
-import { ACTIONS, type Condition, type Policy } from './types.js';
+import { ACTIONS, FINDINGS_KEPT_PER_KIND, type Condition, type Policy } from './types.js';
 
 /** The finding types that carry a dictionary or pattern name. */
 const LABELLED_TYPES: readonly string[] = ['keyword', 'pattern'];
@@ -31,7 +31,12 @@ const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
           .object({
             types: z.array(z.enum(FINDING_TYPES as [string, ...string[]])).min(1).optional(),
             labels: z.array(z.string().min(1)).min(1).optional(),
-            min: z.number().int().min(1).default(1),
+            min: z
+              .number()
+              .int()
+              .min(1)
+              .max(FINDINGS_KEPT_PER_KIND, `at most ${FINDINGS_KEPT_PER_KIND}: a message keeps that many findings of one kind`)
+              .default(1),
             min_confidence: z.enum(['low', 'medium', 'high']).default('medium'),
           })
           .strict()

@@ -14,6 +14,13 @@ export type Action = 'accept' | 'monitor' | 'hold' | 'block';
 
 export const ACTIONS: readonly Action[] = ['accept', 'monitor', 'hold', 'block'];
 
+/**
+ * Findings of one type, label and confidence a message keeps (engine/scanner.ts): a table of
+ * thousands of values is judged on its first thousand of each kind. A rule's `min` may not ask
+ * for more, since no message could show more (policies/load.ts refuses it).
+ */
+export const FINDINGS_KEPT_PER_KIND = 1000;
+
 export interface FindingsCondition {
   readonly findings: {
     /** Types counted; omitted means every type. */

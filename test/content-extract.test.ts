@@ -522,9 +522,40 @@ const OID_ENVELOPED = OID('2a864886f70d010703');
 /** A CMS SignedData ContentInfo: detached unless `content` is given (then opaque-signed). */
 function cmsSigned(content?: Buffer): Buffer {
   const encap = content === undefined ? der(0x30, OID_DATA) : der(0x30, OID_DATA, der(0xa0, der(0x04, content)));
-  const signerInfo = der(0x30, der(0x02, Buffer.from([1])), seededBytes('signer', 40));
-  const signedData = der(0x30, der(0x02, Buffer.from([1])), der(0x31), encap, der(0x31, signerInfo));
+  const signedData = der(0x30, der(0x02, Buffer.from([1])), der(0x31), encap, der(0x31, cmsSignerInfo()));
   return der(0x30, OID_SIGNED, der(0xa0, signedData));
+}
+
+/** A SignerInfo shaped like a real one: version, then the signature value as an octet string. */
+function cmsSignerInfo(): Buffer {
+  return der(0x30, der(0x02, Buffer.from([1])), der(0x04, seededBytes('signer', 40)));
+}
+
+/** A detached CMS signature in BER, every length indefinite, as some S/MIME clients send it. */
+function cmsSignedBer(): Buffer {
+  const signedData = berIndefinite(0x30, der(0x02, Buffer.from([1])), der(0x31), der(0x30, OID_DATA), der(0x31, cmsSignerInfo()));
+  return berIndefinite(0x30, OID_SIGNED, berIndefinite(0xa0, signedData));
+}
+
+/**
+ * A binary OpenPGP v4 signature packet (old format, two-byte length): RSA, SHA-256, a creation
+ * time subpacket, an issuer subpacket and a 2048-bit MPI.
+ */
+function pgpSignaturePacket(): Buffer {
+  const hashed = Buffer.from([5, 2, 0x67, 0x4e, 0x3c, 0x00]);
+  const unhashed = Buffer.concat([Buffer.from([9, 16]), seededBytes('issuer', 8)]);
+  const body = Buffer.concat([
+    Buffer.from([4, 0x00, 1, 8, 0, hashed.length]), hashed,
+    Buffer.from([0, unhashed.length]), unhashed,
+    Buffer.from([0xab, 0xcd, 0x08, 0x00]), seededBytes('mpi', 256),
+  ]);
+  return Buffer.concat([Buffer.from([0x89, body.length >> 8, body.length & 0xff]), body]);
+}
+
+/** The same signature ASCII-armoured, with an armour header and a checksum line. */
+function pgpSignatureArmor(): string {
+  const lines = pgpSignaturePacket().toString('base64').match(/.{1,64}/g) ?? [];
+  return `-----BEGIN PGP SIGNATURE-----\nComment: signed\n\n${lines.join('\n')}\n=Ab3d\n-----END PGP SIGNATURE-----\n`;
 }
 
 /** An ASCII-armoured OpenPGP message with a body that is the same on every run. */
@@ -586,7 +617,7 @@ describe('encrypted and signed mail content', () => {
   });
 
   it('should read a detached S/MIME signature as nothing: no problem, the signed text still scanned', async () => {
-    for (const signature of [cmsSigned(), berIndefinite(0x30, OID_SIGNED, berIndefinite(0xa0, seededBytes('ber', 60)))]) {
+    for (const signature of [cmsSigned(), cmsSignedBer()]) {
       const body = multipart('signed', [
         textPart(`주민등록번호: ${RRN}`),
         attachmentPart('smime.p7s', signature, { contentType: 'application/pkcs7-signature' }),
@@ -598,10 +629,10 @@ describe('encrypted and signed mail content', () => {
   });
 
   it('should read a detached PGP signature as nothing', async () => {
-    const binary = Buffer.concat([Buffer.from([0x89, 0x01, 0x33, 0x04]), seededBytes('sig', 300)]);
     const parts = [
-      attachmentPart('signature.asc', pgpArmor('SIGNATURE'), { contentType: 'application/pgp-signature' }),
-      attachmentPart('signature.sig', binary, { contentType: 'application/pgp-signature' }),
+      attachmentPart('signature.asc', pgpSignatureArmor(), { contentType: 'application/pgp-signature' }),
+      attachmentPart('signature.sig', pgpSignaturePacket(), { contentType: 'application/pgp-signature' }),
+      attachmentPart('x.sig', Buffer.concat([Buffer.from([0xca, 3]), Buffer.from('PGP'), pgpSignaturePacket()])),
     ];
     const message = await extractMessage(buildMail({ text: '서명 메일', attachments: parts }));
     assert.deepEqual(problemCodes(message), []);
@@ -619,6 +650,27 @@ describe('encrypted and signed mail content', () => {
       ['unsupported-format', 'attachment:x.p7s'],
     ]);
     assert.deepEqual(rrnLocations(message), ['attachment:a.p7s']);
+  });
+
+  it('should read a signature head glued to other content as that content, never skip it', async () => {
+    const csv = `이름,주민등록번호\n홍길동,${RRN}\n`;
+    const zip = buildZip([{ name: 'list.csv', data: csv }]);
+    const encryptedZip = buildZip([{ name: 'list.csv', data: csv, flags: 1 }]);
+    const cmsHead = Buffer.from('3080' + '06092a864886f70d010702', 'hex');
+    const parts = [
+      attachmentPart('data.sig', Buffer.concat([Buffer.from([0xc2, 0x10, 0x04]), Buffer.alloc(16, 1), zip])),
+      attachmentPart('signature.asc.sig', `-----BEGIN PGP SIGNATURE-----\n\n${csv}`),
+      attachmentPart('명단.xlsx', Buffer.concat([Buffer.from([0x88, 0x10, 0x04]), Buffer.from(csv)]), { contentType: 'application/pgp-signature' }),
+      attachmentPart('smime.p7s', Buffer.concat([cmsHead, Buffer.from(csv)])),
+      attachmentPart('x.sig', Buffer.concat([Buffer.from([0xc2, 0x01, 0x04]), encryptedZip])),
+      attachmentPart('y.sig', Buffer.concat([pgpSignaturePacket(), zip])),
+      attachmentPart('z.p7s', Buffer.concat([cmsSigned(), Buffer.from(csv)])),
+      attachmentPart('w.sig', `${pgpSignatureArmor()}${csv}`),
+    ];
+    const message = await extractMessage(buildMail({ text: '서명된 메일입니다', attachments: parts }));
+    const unread = problemCodes(message).filter(([code]) => code === 'unsupported-format').map(([, at]) => at);
+    assert.deepEqual(unread, ['attachment:data.sig', 'attachment:명단.xlsx', 'attachment:smime.p7s', 'attachment:x.sig', 'attachment:y.sig', 'attachment:z.p7s']);
+    assert.deepEqual(rrnLocations(message), ['attachment:signature.asc.sig', 'attachment:w.sig']);
   });
 });
 
@@ -658,6 +710,39 @@ describe('inline text parts whose bytes are not text', () => {
     assert.deepEqual(problemCodes(message), [['type-mismatch', 'attachment:inline-part-1']]);
     assert.ok(!segment(message, 'body').includes('PK'));
     assert.equal(message.attachments.find((a) => a.kind === 'zip')?.inspected, true);
+  });
+
+  it('should read a zip in any inline text part as a zip, whatever its Content-Type says or lacks', async () => {
+    const zip = buildZip([{ name: 'list.csv', data: `이름,주민등록번호\n홍길동,${RRN}\n` }]);
+    const b64 = `${zip.toString('base64').replace(/.{76}/g, '$&\r\n')}\r\n`;
+    const head = 'From: a@b.test\r\nTo: c@d.test\r\nSubject: 자료\r\nMIME-Version: 1.0\r\n';
+    const mixed = (partHeaders: string): Buffer => Buffer.from(`${head}Content-Type: multipart/mixed; boundary="BB"\r\n\r\n`
+      + `--BB\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n본문입니다.\r\n`
+      + `--BB\r\n${partHeaders}Content-Transfer-Encoding: base64\r\n\r\n${b64}--BB--\r\n`, 'utf8');
+    const cases: Array<[string, Buffer]> = [
+      ['no Content-Type', mixed('')],
+      ['charset=""', mixed('Content-Type: text/plain; charset=""\r\n')],
+      ['charset=base64', mixed('Content-Type: text/plain; charset=base64\r\n')],
+      ['x-charset only', mixed('Content-Type: text/plain; x-charset=1\r\n')],
+      ['folded Content-Type', mixed('Content-Type:\r\n text/plain\r\n')],
+      ['single part, no Content-Type', Buffer.from(`${head}Content-Transfer-Encoding: base64\r\n\r\n${b64}`, 'utf8')],
+    ];
+    for (const [name, raw] of cases) {
+      const message = await extractMessage(raw);
+      assert.deepEqual(rrnLocations(message), ['attachment:inline-part-1/list.csv'], name);
+      const body = message.segments.find((s) => s.location === 'body')?.text ?? '';
+      assert.ok(!body.includes('PK'), name);
+      const headers = message.segments.find((s) => s.location === 'headers')?.text ?? '';
+      assert.ok(!headers.includes('x-outguard'), name);
+    }
+  });
+
+  it('should keep a body with no Content-Type as body text, its headers as the sender wrote them', async () => {
+    const raw = Buffer.from(`From: a@b.test\r\nSubject: 안내\r\n\r\n${KOREAN}\r\n`, 'utf8');
+    const message = await extractMessage(raw);
+    assert.equal(segment(message, 'body').trim(), KOREAN);
+    assert.ok(!message.segments.some((s) => s.location === 'headers' && s.text.includes('Content-Type')));
+    assert.deepEqual(problemCodes(message), []);
   });
 
   it('should keep a text body with no charset as body text, CP949 bytes read as CP949', async () => {

@@ -6,6 +6,7 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
 import { existsSync, readFileSync } from 'node:fs';
 import { Buffer } from 'node:buffer';
 import CFB from 'cfb';
@@ -398,7 +399,7 @@ describe('oleExtractor', () => {
   it('should call the corpus password-protected xlsx encrypted', async (t) => {
     const file = new URL('nolze__msoffcrypto-tool__tests__inputs__example_password.xlsx', CORPUS);
     if (!existsSync(file)) {
-      t.skip('/work/shared/corpus not present');
+      t.skip(`corpus folder absent: ${fileURLToPath(CORPUS)}`);
       return;
     }
     const bytes = readFileSync(file);

@@ -2,10 +2,11 @@
  * The ZIP family: the shared zip reader (names, encryption, bombs), the OOXML / ODF / HWPX
  * document extractors, and the archive extractors (zip, tar, gzip, 7z, RAR). Fixtures are built
  * in code (test/support/zip-builder.ts, office-fixtures.ts) or with Debian's zip and 7z; the
- * public hard cases are read from /work/shared/corpus when it is there.
+ * public hard cases are read from the shared corpus beside the checkout when it is there.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
 import { Buffer } from 'node:buffer';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -56,7 +57,8 @@ import {
   xlsxFixture,
 } from './support/office-fixtures.js';
 
-const CORPUS = '/work/shared/corpus';
+/** The shared corpus beside the checkout (absent on machines without it: those tests skip). */
+const CORPUS = fileURLToPath(new URL('../../shared/corpus', import.meta.url));
 const LIBARCHIVE = 'libarchive__libarchive__libarchive__test__';
 
 function context(overrides: Partial<ExtractLimits> = {}, name: string | null = null): ExtractContext {

@@ -440,6 +440,18 @@ describe('the attachment pipeline', () => {
       assert.deepEqual(problems(message), []);
     });
 
+    it('should record, not hold, vendor data of no known kind after a photo (Samsung SEF, motion-photo video)', async () => {
+      const { renderLines } = await import('./support/image-fixtures.js');
+      const jpeg = renderLines(['회의 사진']).toBuffer('image/jpeg');
+      // Galaxy cameras end the file with an SEF block ("…SEFH…SEFT"); motion photos with an MP4.
+      const sef = Buffer.concat([Buffer.from('Image_UTC_Data1701234567890'), Buffer.alloc(80, 0x11), Buffer.from('SEFH'), Buffer.alloc(20, 0x22), Buffer.from('SEFT')]);
+      const mp4 = Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from('ftypmp42'), Buffer.alloc(4), Buffer.from('mp42isom'), Buffer.alloc(200, 7)]);
+      for (const [name, tail] of [['20241203_101010.jpg', sef], ['PXL_20241203.MP.jpg', mp4]] as const) {
+        const message = await extractWith(mail([name, Buffer.concat([jpeg, tail]), 'image/jpeg']), withRealZip(blankImages));
+        assert.deepEqual(problems(message), [['type-mismatch', `attachment:${name}/appended`]], name);
+      }
+    });
+
     it('should not make a file of trivial padding after the end', async () => {
       const padded = Buffer.concat([pdfWithEnd, Buffer.alloc(300), Buffer.from('\r\n  \n')]);
       const message = await extractWith(mail(['보고서.pdf', padded, 'application/pdf']), ALL_TEST);

@@ -242,3 +242,12 @@ describe('policy YAML errors', () => {
     });
   }
 });
+
+describe('counting limits', () => {
+  it('should refuse a min above the findings a message keeps of one kind', () => {
+    const rule = (min: number) =>
+      `version: 1\nrules:\n  - id: bulk\n    description: bulk\n    when:\n      findings:\n        types: [rrn]\n        min: ${min}\n    action: block\n`;
+    assert.equal(parsePolicy(rule(1000)).rules[0]?.id, 'bulk');
+    assert.throws(() => parsePolicy(rule(1001)), (err: Error) => err instanceof PolicyError && /at most 1000/.test(err.message));
+  });
+});
