@@ -1,7 +1,8 @@
 /**
  * Attachment extraction (issue 4): the time to extract and scan one 10 MB mail carrying a 5 MB
  * PDF, a 2 MB XLSX and a 1 MB HWP, in this process and through the daemon's worker pool; the
- * daemon's resident memory while ten such mails are scanned at once; OCR time per image page.
+ * daemon's resident memory while ten such mails are scanned at once (the real daemon, fed over
+ * the milter protocol); OCR time per image page.
  *
  * The attachments are text-heavy on purpose: every byte of them is text the extractors must
  * read and the detectors scan (the PDF is pages of Korean text in a CID font, the workbook a
@@ -12,7 +13,6 @@
  * The pool runs the compiled worker (dist/) when the build is current, as the daemon does.
  */
 import { Buffer } from 'node:buffer';
-import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { createCanvas } from '@napi-rs/canvas';
 import ExcelJS from 'exceljs';
@@ -21,6 +21,7 @@ import { renderLines } from '../test/support/image-fixtures.js';
 import { attachmentPart, buildMail } from '../test/support/mail-builder.js';
 import { buildPdf, koreanLines, type PdfPageSpec } from '../test/support/pdf-builder.js';
 import { loadBuilt } from './built.js';
+import { runDaemonMemory, type DaemonMemoryResult } from './daemon-memory.js';
 import { generateCorpus } from './corpus.js';
 import { createRandom } from './random.js';
 import { summarize, type Summary } from './stats.js';
@@ -60,17 +61,9 @@ export interface ExtractionBenchResult {
   readonly allText: MailFigures;
   /** The typical mail through a warm pool (IPC both ways included), ms. */
   readonly pooled: Summary;
-  readonly concurrent: {
-    readonly mails: number;
-    readonly poolSize: number;
-    readonly wallMs: number;
-    /** This process before the mails were submitted (benchmark data included), for scale. */
-    readonly baselineParentMb: number;
-    /** Peak resident size of this process (the daemon's part) and of all children together. */
-    readonly peakParentMb: number;
-    readonly peakChildrenMb: number;
-    readonly peakTotalMb: number;
-  };
+  readonly poolSize: number;
+  /** The typical mail, several at once, through `outguard start` (bench/daemon-memory.ts). */
+  readonly concurrent: DaemonMemoryResult;
   readonly ocr: { readonly pixels: string; readonly perPageMs: Summary };
 }
 
@@ -137,16 +130,6 @@ async function xlsxOf(bytes: number): Promise<Buffer> {
 function hwpOf(bytes: number): Buffer {
   const paragraphs = text(bytes * 3.3, 13).split('\n').filter((l) => l.trim() !== '').map((line) => ({ text: line }));
   return buildHwp({ paragraphs });
-}
-
-function rssMbOf(pid: number): number {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kb = /VmRSS:\s+(\d+) kB/.exec(status)?.[1];
-    return kb === undefined ? 0 : Number(kb) / 1024;
-  } catch {
-    return 0;
-  }
 }
 
 async function timed<T>(work: () => Promise<T>): Promise<[number, T]> {
@@ -223,23 +206,10 @@ export async function runExtractionBench(options: ExtractionBenchOptions): Promi
       pooled.push((await timed(() => pool.scan({ raw, limits, detection: defaultDetection })))[0]);
     }
 
-    progress(`extraction: ${options.concurrent} mails at once`);
-    const copies = Array.from({ length: options.concurrent }, () => Buffer.from(raw));
-    const baselineParentMb = process.memoryUsage.rss() / 2 ** 20;
-    let peakParent = 0;
-    let peakChildren = 0;
-    let peakTotal = 0;
-    const sample = () => {
-      const parent = process.memoryUsage.rss() / 2 ** 20;
-      const children = pool.pids().reduce((sum, pid) => sum + rssMbOf(pid), 0);
-      peakParent = Math.max(peakParent, parent);
-      peakChildren = Math.max(peakChildren, children);
-      peakTotal = Math.max(peakTotal, parent + children);
-    };
-    const sampler = setInterval(sample, 25);
-    const [wallMs] = await timed(() => Promise.all(copies.map((copy) => pool.scan({ raw: copy, limits, detection: defaultDetection }))));
-    clearInterval(sampler);
-    sample();
+    // The pool above is closed first, so the daemon's children have the machine to themselves.
+    await pool.close();
+    progress(`extraction: ${options.concurrent} mails at once through a running daemon`);
+    const concurrent = await runDaemonMemory(raw, options.concurrent);
 
     progress(`extraction: OCR of ${options.ocrPages} page images`);
     const pageLines = text(3_000, 15).split('\n').filter((l) => l.trim() !== '').slice(0, 30).map((l) => l.slice(0, 40));
@@ -252,15 +222,8 @@ export async function runExtractionBench(options: ExtractionBenchOptions): Promi
       typical,
       allText,
       pooled: summarize(pooled),
-      concurrent: {
-        mails: options.concurrent,
-        poolSize,
-        wallMs,
-        baselineParentMb,
-        peakParentMb: peakParent,
-        peakChildrenMb: peakChildren,
-        peakTotalMb: peakTotal,
-      },
+      poolSize,
+      concurrent,
       ocr: { pixels: `1654×${60 * pageLines.length + 50}`, perPageMs: summarize(ocr) },
     };
   } finally {

@@ -246,13 +246,14 @@ function extractionSection(r: ExtractionBenchResult): string {
       [mailRow('typical (PDF: 60 text pages + a photograph)', r.typical), mailRow('all text (PDF: text pages only)', r.allText)],
     ),
     '',
-    `The typical mail through a warm pool of ${c.poolSize} children: **${fixed(r.pooled.median, 0)} ms** median ` +
+    `The typical mail through a warm pool of ${r.poolSize} children: **${fixed(r.pooled.median, 0)} ms** median ` +
       `(${fixed(r.pooled.min, 0)}–${fixed(r.pooled.max, 0)}); goal ${EXTRACTION_GOAL_MS} ms.`,
     '',
-    `${c.mails} typical mails at once through the pool: ${fixed(c.wallMs / 1000, 1)} s wall; peak resident ` +
-      `**${fixed(c.peakTotalMb, 0)} MB** (this process ${fixed(c.peakParentMb, 0)} MB, of which ` +
-      `${fixed(c.baselineParentMb, 0)} MB before the mails were submitted; children ${fixed(c.peakChildrenMb, 0)} MB); ` +
-      `goal ${EXTRACTION_GOAL_RSS_MB} MB.`,
+    `${c.mails} typical mails at once to a running \`outguard start\` over the milter protocol: ` +
+      `${fixed(c.wallMs / 1000, 1)} s wall; peak resident of the daemon and its children ` +
+      `**${fixed(c.peakTreeMb, 0)} MB** (the daemon process alone ${fixed(c.peakDaemonMb, 0)} MB; idle, ` +
+      `${fixed(c.idleTreeMb, 0)} MB and ${fixed(c.idleDaemonMb, 0)} MB); goal ${EXTRACTION_GOAL_RSS_MB} MB. ` +
+      `Verdicts: ${Object.entries(c.verdicts).map(([v, n]) => `${n} ${v}`).join(', ')}.`,
     '',
     `OCR of one ${r.ocr.pixels} page image (30 lines of Korean, tesseract kor+eng, one thread): ` +
       `**${fixed(r.ocr.perPageMs.median, 0)} ms** median (${fixed(r.ocr.perPageMs.min, 0)}–${fixed(r.ocr.perPageMs.max, 0)}).`,

@@ -31,7 +31,7 @@
 import type { Buffer } from 'node:buffer';
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -49,6 +49,12 @@ import type { ScanRequest, ScanResult, Scanner } from './scanner.js';
 
 const MiB = 1024 * 1024;
 
+/**
+ * Messages from this size up reach their child as a file in its temporary folder (0700, removed
+ * with the child) rather than over IPC; smaller ones are not worth the file system round trip.
+ */
+const RAW_FILE_MIN_BYTES = 256 * 1024;
+
 export const POOL_DEFAULTS = {
   /**
    * Messages waiting for a free child before new ones are refused: Postfix's default
@@ -56,23 +62,24 @@ export const POOL_DEFAULTS = {
    */
   maxQueue: 100,
   /**
-   * V8 heap cap per child. A 10 MB mail (5 MB PDF, 2 MB XLSX, 1 MB HWP) peaks around 200 MB of
-   * heap in pdfjs and exceljs; 1 GiB leaves room for the large honest case, and a child that
-   * needs more dies alone and its message is held, not the daemon.
+   * V8 heap cap per child. A 10 MB mail (5 MB PDF, 2 MB XLSX, 1 MB HWP) peaks around 130 MB of
+   * heap, mostly the workbook's text; 1 GiB leaves room for the large honest case, and a child
+   * that needs more dies alone and its message is held, not the daemon.
    */
   maxOldSpaceMb: 1024,
   /** Messages one child handles before it is replaced, so a slow leak is bounded. */
   maxMessagesPerChild: 500,
   /**
    * Resident size after a message above which the child is replaced. Native memory (canvas,
-   * hwpjs) and heap pages V8 keeps stay resident (a forced GC gave none back here); replacing
-   * the child returns them. Not lower: a 2 MB XLSX leaves a child at about 600 MB, and a fresh
-   * child pays about 1.3 s of warm-up (JIT, pdfjs and exceljs set-up) on its next large mail.
+   * zlib) and heap pages V8 keeps stay resident (a forced GC gave none back here); replacing
+   * the child returns them. Not lower: the 10 MB mail above leaves a child at about 330 MB, an
+   * all-text PDF of that size at more, and a fresh child pays about a second of warm-up (JIT,
+   * pdfjs set-up) on its next large mail.
    */
   maxRssBytes: 1024 * MiB,
   /**
    * Resident size during a message past which the child is killed and the message fails
-   * closed: half again `maxRssBytes`, so an honest large mail (about 600 MB) has room, while a
+   * closed: half again `maxRssBytes`, so an honest large mail has room, while a
    * decompression bomb in native memory is stopped long before the machine swaps.
    */
   maxJobRssBytes: 1536 * MiB,
@@ -299,11 +306,12 @@ export class ScanPool implements Scanner {
     return [...this.#workers].map((w) => w.child.pid).filter((pid): pid is number => pid !== undefined);
   }
 
-  /** Children in service, those busy, and messages waiting. */
-  stats(): { readonly workers: number; readonly busy: number; readonly queued: number } {
+  /** Children in service, those started and ready for work, those busy, and messages waiting. */
+  stats(): { readonly workers: number; readonly ready: number; readonly busy: number; readonly queued: number } {
     const serving = [...this.#workers].filter((w) => !w.retired);
     const busy = serving.filter((w) => w.job !== null).length;
-    return { workers: serving.length, busy, queued: this.#queue.length };
+    const ready = serving.filter((w) => w.ready).length;
+    return { workers: serving.length, ready, busy, queued: this.#queue.length };
   }
 
   /**
@@ -536,11 +544,32 @@ export class ScanPool implements Scanner {
       const job = this.#queue.shift() as Job;
       worker.job = job;
       job.generation = this.#generation;
-      const timeLeftMs = Math.max(0, job.deadline - Date.now());
-      const message: ParentMessage = { type: 'scan', id: job.id, raw: job.raw, limits: job.limits, timeLeftMs };
       this.#startWatchdog(worker, job);
-      this.#send(worker, message);
+      if (job.raw.length < RAW_FILE_MIN_BYTES) {
+        this.#sendJob(worker, job, null);
+        continue;
+      }
+      const file = path.join(worker.tempDir, `message-${job.id}.eml`);
+      writeFile(file, job.raw, { mode: 0o600 }).then(
+        () => {
+          // The job may have timed out, or its child died, while the file was written.
+          if (worker.job === job && !job.settled && !worker.retired) this.#sendJob(worker, job, file);
+          else void rm(file, { force: true });
+        },
+        (err: unknown) => {
+          // A full disk or a removed folder: the channel still works, so the message goes that way.
+          void rm(file, { force: true });
+          this.#logger.warn('cannot write a message for its scan worker, sending it over IPC', { qid: job.label, err: errorMessage(err) });
+          if (worker.job === job && !job.settled && !worker.retired) this.#sendJob(worker, job, null);
+        },
+      );
     }
+  }
+
+  #sendJob(worker: Worker, job: Job, rawFile: string | null): void {
+    const timeLeftMs = Math.max(0, job.deadline - Date.now());
+    const raw = rawFile === null ? job.raw : null;
+    this.#send(worker, { type: 'scan', id: job.id, raw, rawFile, limits: job.limits, timeLeftMs });
   }
 
   #startWatchdog(worker: Worker, job: Job): void {

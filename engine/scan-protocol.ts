@@ -1,7 +1,8 @@
 /**
  * The messages between the daemon's scan pool (engine/scan-pool.ts) and its worker children
  * (engine/scan-worker.ts). They travel over the fork IPC channel with `serialization:
- * 'advanced'` (the V8 structured-clone format), so the raw mail goes as bytes, not as JSON.
+ * 'advanced'` (the V8 structured-clone format), so a small raw mail goes as bytes, not as JSON; a
+ * large one goes as a file (see `rawFile`).
  */
 import type { Buffer } from 'node:buffer';
 import type { ExtractLimits } from '../content/index.js';
@@ -17,7 +18,14 @@ export type ParentMessage =
   | {
       readonly type: 'scan';
       readonly id: number;
-      readonly raw: Buffer | Uint8Array;
+      /**
+       * The message itself when small; a large one is written to `rawFile` in the child's own
+       * temporary folder instead, which the child reads and removes: the IPC channel copied
+       * an 11 MB mail three times over (serialised, in the pipe, deserialised), in both
+       * processes, and took a tenth of a second doing it.
+       */
+      readonly raw: Buffer | Uint8Array | null;
+      readonly rawFile: string | null;
       readonly limits: ExtractLimits;
       /**
        * Time left before the pool gives up on the message (its queue wait is already spent):

@@ -23,6 +23,7 @@
  */
 import { Buffer } from 'node:buffer';
 import { rmSync } from 'node:fs';
+import { readFile, rm } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import type { ExtractorLookup } from '../content/attachments.js';
 import type { ExtractLimits } from '../content/index.js';
@@ -71,7 +72,7 @@ async function onScan(message: Extract<ParentMessage, { type: 'scan' }>): Promis
   const usingGeneration = generation;
   busy += 1;
   try {
-    const raw = Buffer.isBuffer(message.raw) ? message.raw : Buffer.from(message.raw);
+    const raw = await rawOf(message);
     const limits = withinTimeLeft(message.limits, message.timeLeftMs);
     const result = await scanMessage(raw, limits, using, extractors);
     const rss = process.memoryUsage.rss();
@@ -80,6 +81,19 @@ async function onScan(message: Extract<ParentMessage, { type: 'scan' }>): Promis
     send({ type: 'failed', id: message.id, error: errorMessage(err), rss: process.memoryUsage.rss() });
   } finally {
     busy -= 1;
+  }
+}
+
+/** The message, from the IPC message itself or from the file the pool wrote for it (removed). */
+async function rawOf(message: Extract<ParentMessage, { type: 'scan' }>): Promise<Buffer> {
+  if (message.rawFile === null) {
+    const raw = message.raw ?? new Uint8Array(0);
+    return Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+  }
+  try {
+    return await readFile(message.rawFile);
+  } finally {
+    await rm(message.rawFile, { force: true });
   }
 }
 

@@ -25,7 +25,7 @@ export class MessageState {
   senderArgs: readonly string[] = [];
   readonly recipients: string[] = [];
   readonly #headers: StoredHeader[] = [];
-  readonly #body: Buffer[] = [];
+  #body: Buffer[] = [];
   #storedBytes = 0;
   #bodyBytesSeen = 0;
   #truncated = false;
@@ -35,6 +35,11 @@ export class MessageState {
   /** True once anything was dropped for the byte budget. */
   get truncated(): boolean {
     return this.#truncated;
+  }
+
+  /** Buffers the kept body is held in: one once `raw()` has been built. */
+  get bodyChunkCount(): number {
+    return this.#body.length;
   }
 
   /** Body bytes received, kept or not. */
@@ -89,8 +94,14 @@ export class MessageState {
     for (const header of this.#headers) {
       parts.push(Buffer.from(`${header.name}:`, 'utf8'), lfToCrlf(header.value), CRLF);
     }
-    parts.push(CRLF, ...this.#body);
-    return Buffer.concat(parts);
+    parts.push(CRLF);
+    const bodyAt = parts.reduce((sum, part) => sum + part.length, 0);
+    parts.push(...this.#body);
+    const raw = Buffer.concat(parts);
+    // The chunks now live on in `raw`: keep its body as the one chunk, so a message being
+    // scanned is held once, not twice (ten 11 MB mails waiting for the pool were 220 MB).
+    if (this.#body.length > 1) this.#body = [raw.subarray(bodyAt)];
+    return raw;
   }
 }
 

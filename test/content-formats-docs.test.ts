@@ -122,6 +122,9 @@ const isUnreadable = (e: unknown) => e instanceof Error && !(e instanceof Encryp
 
 // ─── PDF ────────────────────────────────────────────────────────────────────────────────────────
 
+/** Taken when this file loads, before any test loads pdfjs (pdf.ts loads it on first use). */
+const NATIVES = { push: Array.prototype.push, parse: JSON.parse, stringify: JSON.stringify };
+
 describe('pdfExtractor', () => {
   it('reads Korean from a CID-keyed font with the predefined UniKS-UCS2-H CMap, page by page', async () => {
     const pdf = buildPdf({
@@ -136,6 +139,16 @@ describe('pdfExtractor', () => {
     assert.doesNotMatch(allText(result), /cid:/);
     assert.ok(hasRrn(textAt(result, 'page=1')));
     assert.deepEqual(result.problems, []);
+  });
+
+  it('leaves the process its native Array.prototype.push and JSON once pdfjs is loaded', async () => {
+    // pdfjs's core-js would otherwise slow every push in the extraction worker several times.
+    // core-js also makes its replacements print as [native code]: compared by identity instead.
+    await pdfExtractor.extract(buildPdf({ pages: [{ content: koreanLines(['한 줄']) }] }), testContext('a.pdf'));
+    assert.ok(Array.prototype.push === NATIVES.push, 'Array.prototype.push');
+    assert.ok(JSON.parse === NATIVES.parse, 'JSON.parse');
+    assert.ok(JSON.stringify === NATIVES.stringify, 'JSON.stringify');
+    assert.equal(typeof (Promise as { withResolvers?: unknown }).withResolvers, 'function', 'what Node 20 lacks stays added');
   });
 
   it('reads text in an embedded TrueType subset (Identity-H + ToUnicode) and turns stray controls into spaces', async () => {

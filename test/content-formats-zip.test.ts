@@ -315,6 +315,18 @@ describe('zip bombs', () => {
     assert.deepEqual(result.children, []);
   });
 
+  it('reports a deflated entry that inflates to less than its declared size', async () => {
+    const text = `고객 명단 ${RRN}\n`.repeat(50);
+    const zip = buildZip([
+      { name: 'short.txt', data: text, declaredSize: Buffer.byteLength(text) + 10 },
+      { name: '정상.txt', data: text },
+    ]);
+    const result = await zipArchiveExtractor.extract(zip, context());
+    assert.deepEqual(result.problems.map((p) => [p.code, p.path]), [['unreadable', 'short.txt']]);
+    assert.match(result.problems[0]!.detail, /shorter than its declared size/);
+    assert.deepEqual(result.children.map((c) => c.path), ['정상.txt'], 'a short entry is not read as if whole');
+  });
+
   it('stops at the message decompressed budget when the ratio limit is lifted', async () => {
     const zip = buildZip([{ name: 'zeros.bin', raw: bomb }]);
     const budgetLimits = { maxCompressionRatio: 1_000_000, maxDecompressedBytes: 32 * 1024 * 1024 };
@@ -413,6 +425,26 @@ describe('docx', () => {
     await assert.rejects(docxExtractor.extract(missing, context()), expected);
     const broken = buildZip([{ name: 'word/document.xml', data: '<w:document><w:body><w:p>' }]);
     await assert.rejects(docxExtractor.extract(broken, context()), /malformed XML/);
+  });
+
+  it('reads text around control characters XML forbids, and undeclared entities still fail', async () => {
+    // A control code pasted into a document: Word refuses the part, a DLP must still read it.
+    const pasted = buildZip([
+      {
+        name: 'word/document.xml',
+        data: `<w:document xmlns:w="x"><w:body><w:p><w:r><w:t>주민번호\u0001 ${RRN}\u001F 끝</w:t></w:r></w:p></w:body></w:document>`,
+      },
+    ]);
+    const result = await docxExtractor.extract(pasted, context());
+    assert.equal(piece(result, ''), `주민번호  ${RRN}  끝`);
+    assert.deepEqual(result.problems, []);
+    const entity = buildZip([
+      {
+        name: 'word/document.xml',
+        data: '<!DOCTYPE w:document [<!ENTITY x "boom">]><w:document xmlns:w="x"><w:body><w:p><w:r><w:t>&x;</w:t></w:r></w:p></w:body></w:document>',
+      },
+    ]);
+    await assert.rejects(docxExtractor.extract(entity, context()), /malformed XML: undefined entity/);
   });
 
   it('reports a broken secondary part and keeps the body', async () => {

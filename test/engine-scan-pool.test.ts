@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, watch, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -157,6 +157,28 @@ describe('the scan pool', () => {
         [`${RRN}.csv`, ['900101-1******']],
         [`attachment:${RRN}.csv`, ['900101-1******']],
       ]);
+    });
+
+    it('should hand a large message over as a file in the child\'s folder, and remove it once read', { skip: !onLinux && 'reads /proc' }, async () => {
+      const rows = Array.from({ length: 20_000 }, (_, i) => `고객${i},010-${String(1000 + (i % 9000))}-5678,${RRN}`).join('\n');
+      const raw = buildMail({ subject: '고객 명단', text: '첨부 확인 바랍니다', attachments: [attachmentPart('명단.csv', rows, { contentType: 'text/csv' })] });
+      assert.ok(raw.length > 1024 * 1024);
+      await pool.scan(request(buildMail({ subject: 'warm', text: '준비' }))); // both children up
+      const dirs = childrenOf(process.pid)
+        .map((pid) => (existsSync(`/proc/${pid}/environ`) ? tempDirOf(pid) : '')) // `ps` itself is gone
+        .filter((d) => d !== '');
+      assert.ok(dirs.length >= 1, 'the children and their folders are found');
+      const seen: string[] = [];
+      const watchers = dirs.map((dir) => watch(dir, (_event, name) => { if (name) seen.push(String(name)); }));
+      try {
+        const [pooled, local] = await Promise.all([pool.scan(request(raw)), inProcessScanner.scan(request(raw))]);
+        assert.deepEqual(pooled, local);
+        assert.equal(pooled.segmentFindings.flat().filter((f) => f.type === 'rrn').length, 1000, 'capped per kind');
+      } finally {
+        for (const watcher of watchers) watcher.close();
+      }
+      assert.ok(seen.some((name) => /^message-\d+\.eml$/.test(name)), `files seen: ${seen.join(', ')}`);
+      for (const dir of dirs) assert.deepEqual(readdirSync(dir).filter((n) => n.endsWith('.eml')), [], dir);
     });
 
     it('should serve the inspection pipeline and the policy unchanged', async () => {
@@ -351,6 +373,9 @@ describe('the scan pool', () => {
         const waiting = pool.scan(request(clean));
         await assert.rejects(hung, ScanTimeout);
         await assert.rejects(waiting, /no scan worker free within 1000 ms|scan exceeded/);
+        // The replacement's start-up is not the next message's to pay (on a busy machine it took
+        // longer than this pool's 1 s timeout).
+        await waitUntil('a replacement child ready', () => pool.stats().ready === 1 && pool.stats().busy === 0);
         assert.equal((await pool.scan(request(clean))).segmentFindings.flat()[0]?.type, 'rrn');
       } finally {
         await pool.close();

@@ -5,7 +5,7 @@
  *     text boxes drawn on sheets;
  *   - PPTX: every slide in presentation order (`slide=N`) and its speaker notes (`notes=N`).
  * Parts are found through their relationships (opc.ts), read through the shared zip guards
- * (zip-reader.ts) and streamed through sax. The document properties (core and custom) are read
+ * (zip-reader.ts) and streamed through saxes. The document properties (core and custom) are read
  * at `properties`, PPTX slide masters and layouts at `master`. Pictures inside (`word/media`,
  * `xl/media`, `ppt/media`) are returned as inner files for OCR, embedded documents
  * (`…/embeddings`, an Excel sheet pasted into a report) and every other entry no part read (a

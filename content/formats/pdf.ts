@@ -8,7 +8,7 @@
  * ToUnicode table; text comes out as Korean only when pdfjs can load its bundled CMaps, so
  * `cMapUrl` points at node_modules/pdfjs-dist/cmaps/. Without it the same PDF gives nothing.
  *
- * pdfjs runs its "worker" in this thread in Node (it imports pdf.worker.mjs itself): no worker
+ * pdfjs runs its "worker" in this thread in Node (pdf.worker.mjs, loaded beside it): no worker
  * thread is started, and the extraction pool's child process is the isolation boundary. Fonts are
  * never installed (`disableFontFace`) and eval is off.
  *
@@ -77,8 +77,29 @@ let pdfjsModule: Promise<PdfJs> | null = null;
 
 function loadPdfJs(): Promise<PdfJs> {
   // Loaded on first use: the module is large and most mails carry no PDF.
-  pdfjsModule ??= import('pdfjs-dist/legacy/build/pdf.mjs');
+  pdfjsModule ??= importPdfJs();
   return pdfjsModule;
+}
+
+/**
+ * The legacy build bundles core-js, which on Node 20 replaces `Array.prototype.push` (to throw
+ * on arrays with a read-only length, a V8 bug nothing here meets) and `JSON.parse`/`stringify`
+ * (for proposals nothing here uses) with script versions, for the whole process. Every push the
+ * detectors, the XML readers and pdfjs itself make then ran several times slower: a sixth of a
+ * typical mail's scan time. The natives are put back once both halves of pdfjs are loaded; the
+ * polyfills that only add what Node 20 lacks (`Promise.withResolvers` and the like) stay. The
+ * worker half is loaded here and handed over as `globalThis.pdfjsWorker`, so pdfjs never imports
+ * it later, after the natives were restored.
+ */
+async function importPdfJs(): Promise<PdfJs> {
+  const natives = { push: Array.prototype.push, parse: JSON.parse, stringify: JSON.stringify };
+  const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
+  const worker = await import('pdfjs-dist/legacy/build/pdf.worker.mjs');
+  (globalThis as { pdfjsWorker?: unknown }).pdfjsWorker = worker;
+  Object.defineProperty(Array.prototype, 'push', { value: natives.push, writable: true, configurable: true, enumerable: false });
+  JSON.parse = natives.parse;
+  JSON.stringify = natives.stringify;
+  return pdfjs;
 }
 
 function errorName(error: unknown): string {

@@ -133,7 +133,8 @@ export class TextFlow {
 
   /** A whole cell at once (spreadsheet values). */
   cell(value: string, repeat = 1): void {
-    const text = value.replace(/\s*\n\s*/g, ' ').trim();
+    // Most cells hold no line break; the regular expression is skipped for them (hot in big sheets).
+    const text = (value.includes('\n') ? value.replace(/\s*\n\s*/g, ' ') : value).trim();
     const row = this.#rows[this.#rows.length - 1];
     const times = Math.min(Math.max(1, repeat), MAX_EMPTY_CELLS);
     if (row === undefined) {
@@ -146,7 +147,7 @@ export class TextFlow {
       return;
     }
     for (let i = 0; i < times; i += 1) {
-      if (row.tabsOwed > 0) this.text('\t'.repeat(row.tabsOwed));
+      if (row.tabsOwed > 0) this.text(row.tabsOwed === 1 ? '\t' : '\t'.repeat(row.tabsOwed));
       this.text(text);
       row.tabsOwed = 1;
     }

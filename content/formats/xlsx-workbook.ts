@@ -2,7 +2,7 @@
  * SpreadsheetML parts: the workbook's sheet list (names in tab order), the cell formats of the
  * style sheet, the shared-string table, and each sheet's cells as rows of tab-separated values
  * shown as Excel shows them (xlsx-format.ts), with the value added when its format hides it.
- * Everything streams through sax, so a sheet of a million cells costs its text, not a tree.
+ * Everything streams through saxes, so a sheet of a million cells costs its text, not a tree.
  */
 import { attribute } from './xml-walk.js';
 import type { TextFlow } from './text-flow.js';
@@ -268,8 +268,8 @@ function withHiddenValue(shown: string, value: number): string {
 function columnOf(ref: string | undefined): number | null {
   if (ref === undefined) return null;
   let column = 0;
-  for (const ch of ref) {
-    const code = ch.toUpperCase().charCodeAt(0);
+  for (let i = 0; i < ref.length; i += 1) {
+    const code = ref.charCodeAt(i) & ~0x20; // ASCII upper case; anything else fails the range test
     if (code < 65 || code > 90) break;
     column = column * 26 + (code - 64);
     if (column > MAX_COLUMN) return null;
