@@ -23,6 +23,9 @@ export interface DaemonMemoryResult {
   /** Peaks while the mails were scanned (sampled every 20 ms). */
   readonly peakDaemonMb: number;
   readonly peakTreeMb: number;
+  /** The tree's peak proportional set size (sampled every 100 ms: reading it costs more). */
+  readonly idleTreePssMb: number;
+  readonly peakTreePssMb: number;
   readonly wallMs: number;
   /** The verdict each mail got (the last reply at end of message). */
   readonly verdicts: Readonly<Record<string, number>>;
@@ -61,6 +64,22 @@ function tree(pid: number): number[] {
 }
 
 const treeMb = (pid: number): number => tree(pid).reduce((sum, p) => sum + rssMb(p), 0);
+
+/**
+ * Proportional set size: each page shared by n processes counts 1/n in each. Summed over the
+ * tree it is the memory the tree holds, where the RSS sum counts the Node binary's and the
+ * shared libraries' pages once per process (about 30 MB each here).
+ */
+function pssMb(pid: number): number {
+  try {
+    const kb = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))?.[1];
+    return kb === undefined ? 0 : Number(kb) / 1024;
+  } catch {
+    return 0;
+  }
+}
+
+const treePssMb = (pid: number): number => tree(pid).reduce((sum, p) => sum + pssMb(p), 0);
 
 /** Header fields (unfolded) and body of a raw message, as an MTA hands them to a milter. */
 function split(raw: Buffer): { headers: Array<[string, string]>; body: Buffer } {
@@ -115,14 +134,19 @@ export async function runDaemonMemory(
     await new Promise((r) => setTimeout(r, 3000));
     const idleDaemonMb = rssMb(pid);
     const idleTreeMb = treeMb(pid);
+    const idleTreePssMb = treePssMb(pid);
 
     const { headers, body } = split(raw);
     let peakDaemonMb = idleDaemonMb;
     let peakTreeMb = idleTreeMb;
+    let peakTreePssMb = idleTreePssMb;
     const sampler = setInterval(() => {
       peakDaemonMb = Math.max(peakDaemonMb, rssMb(pid));
       peakTreeMb = Math.max(peakTreeMb, treeMb(pid));
     }, 20);
+    const pssSampler = setInterval(() => {
+      peakTreePssMb = Math.max(peakTreePssMb, treePssMb(pid));
+    }, 100);
     const started = performance.now();
     const verdicts: Record<string, number> = {};
     await Promise.all(
@@ -146,8 +170,20 @@ export async function runDaemonMemory(
     );
     const wallMs = performance.now() - started;
     clearInterval(sampler);
+    clearInterval(pssSampler);
     probe.close();
-    return { mails, mailBytes: raw.length, idleDaemonMb, idleTreeMb, peakDaemonMb, peakTreeMb, wallMs, verdicts };
+    return {
+      mails,
+      mailBytes: raw.length,
+      idleDaemonMb,
+      idleTreeMb,
+      peakDaemonMb,
+      peakTreeMb,
+      idleTreePssMb,
+      peakTreePssMb,
+      wallMs,
+      verdicts,
+    };
   } finally {
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r)).catch(() => {});

@@ -251,8 +251,9 @@ function extractionSection(r: ExtractionBenchResult): string {
     '',
     `${c.mails} typical mails at once to a running \`outguard start\` over the milter protocol: ` +
       `${fixed(c.wallMs / 1000, 1)} s wall; peak resident of the daemon and its children ` +
-      `**${fixed(c.peakTreeMb, 0)} MB** (the daemon process alone ${fixed(c.peakDaemonMb, 0)} MB; idle, ` +
-      `${fixed(c.idleTreeMb, 0)} MB and ${fixed(c.idleDaemonMb, 0)} MB); goal ${EXTRACTION_GOAL_RSS_MB} MB. ` +
+      `**${fixed(c.peakTreeMb, 0)} MB** summed RSS, **${fixed(c.peakTreePssMb, 0)} MB** PSS (the daemon process ` +
+      `alone ${fixed(c.peakDaemonMb, 0)} MB; idle, ${fixed(c.idleTreeMb, 0)} MB RSS, ${fixed(c.idleTreePssMb, 0)} MB PSS ` +
+      `and ${fixed(c.idleDaemonMb, 0)} MB); goal ${EXTRACTION_GOAL_RSS_MB} MB. ` +
       `Verdicts: ${Object.entries(c.verdicts).map(([v, n]) => `${n} ${v}`).join(', ')}.`,
     '',
     `OCR of one ${r.ocr.pixels} page image (30 lines of Korean, tesseract kor+eng, one thread): ` +

@@ -13,6 +13,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import { once } from 'node:events';
+import path from 'node:path';
 import { createAdminApp } from '../admin/app.js';
 import { formatListen, parseListen, type ListenAddress } from '../config/listen.js';
 import { compileDetection } from '../config/detection.js';
@@ -41,6 +42,9 @@ export async function startCommand(): Promise<void> {
     });
   }
   const store = await storeFrom(config, logger);
+  // The milter server empties it once bound: mail in clear that a run which died mid-message
+  // left there goes (Postfix still has those messages).
+  const spoolDir = path.join(config.dataDir, 'spool');
   const pool = scanPoolFrom(config, detecting.options, logger);
   // Bind both listeners before serving anything; if either fails, release what was opened and
   // exit, rather than run a milter with no web service (or the reverse).
@@ -61,6 +65,7 @@ export async function startCommand(): Promise<void> {
       maxPacketBytes: config.milter.maxPacketBytes,
       maxMessageBytes: config.milter.maxMessageBytes,
       progressIntervalMs: config.milter.progressIntervalMs,
+      spool: { dir: spoolDir, fromBytes: config.milter.spoolFromBytes },
     });
     milter = running;
     const app = createAdminApp({

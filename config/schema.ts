@@ -10,6 +10,7 @@ import { DEFAULT_LIMITS } from '../content/limits.js';
 import { POOL_DEFAULTS } from '../engine/scan-pool.js';
 import { CONFIDENCES, PII_TYPES, type Confidence, type PiiType } from '../detectors/types.js';
 import { parseListen } from './listen.js';
+import { DEFAULT_SPOOL_FROM_BYTES } from '../milter/spool.js';
 
 const milterListen = z.string().superRefine((value, ctx) => {
   try {
@@ -92,6 +93,11 @@ export const configSchema = z
          * message_size_limit (10,240,000 bytes).
          */
         maxMessageBytes: z.number().int().min(65536).default(64 * 1024 * 1024),
+        /**
+         * Messages from this size on are written to `<dataDir>/spool` as they arrive, instead of
+         * held in the daemon's memory while they wait for and go through a scan (milter/spool.ts).
+         */
+        spoolFromBytes: z.number().int().min(65536).default(DEFAULT_SPOOL_FROM_BYTES),
         /**
          * How often we tell Postfix "still working" during a scan. Each progress packet restarts
          * Postfix's milter_content_timeout (300 s by default), so anything well below it works.

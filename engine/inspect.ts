@@ -8,10 +8,12 @@
  * It has no side effects: recording, replying to Postfix and printing belong to the callers.
  */
 import type { AttachmentInfo, Problem, ProblemCode } from '../content/types.js';
-import { DEFAULT_LIMITS, type ExtractLimits } from '../content/index.js';
+import { DEFAULT_LIMITS } from '../content/limits.js';
+import type { ExtractLimits } from '../content/index.js';
 import { defaultDetection } from '../detectors/index.js';
 import type { Detection, Finding } from '../detectors/types.js';
 import { evaluatePolicy } from '../policies/evaluate.js';
+import type { RawMessage } from '../milter/spool.js';
 import type { Decision, Policy } from '../policies/types.js';
 import { inProcessScanner, type NameFindings, type ScannedMessage, type Scanner } from './scanner.js';
 
@@ -64,7 +66,7 @@ export const UNINSPECTED_PROBLEMS: ReadonlySet<ProblemCode> = new Set([
 /** Rule id recorded when the fail-closed floor, not a policy rule, decided. */
 export const FAIL_CLOSED_RULE = 'builtin-uninspected';
 
-export async function inspectMessage(raw: Buffer, options: InspectOptions): Promise<Inspection> {
+export async function inspectMessage(raw: RawMessage, options: InspectOptions): Promise<Inspection> {
   const scanner = options.scanner ?? inProcessScanner;
   const { extracted, segmentFindings, nameFindings } = await scanner.scan({
     raw,

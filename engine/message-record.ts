@@ -4,6 +4,7 @@
  * Only masked values cross this line: the subject is the masked subject, findings carry their
  * masked form, and the clear text of the message is never copied into the record.
  */
+import { rawSize } from '../milter/spool.js';
 import type { MessageEnvelope } from '../milter/types.js';
 import type { MessageState, NewMessageRecord } from '../store/index.js';
 import { CONFIDENCE_RANK } from '../detectors/index.js';
@@ -28,7 +29,7 @@ export function buildRecord(
     messageId: inspection?.extracted.messageId ?? headerValue(envelope, 'message-id'),
     // Without an inspection there are no masks to apply, so the subject is not kept at all.
     subject: inspection ? inspection.maskedSubject : '',
-    size: envelope.raw.length,
+    size: rawSize(envelope.raw),
     attachmentNames: (inspection?.attachments ?? []).map((a) => a.filename ?? '(unnamed)'),
     action: inspection ? inspection.decision.action : state === 'held' ? 'hold' : 'tempfail',
     ruleId: inspection?.decision.ruleId ?? null,

@@ -7,10 +7,12 @@
  * store that cannot write) answers `milter.onError`: tempfail (the client retries) or
  * quarantine (Postfix holds the mail).
  */
+import { Buffer } from 'node:buffer';
 import type { Config } from '../config/schema.js';
 import type { ExtractLimits } from '../content/index.js';
 import type { Detection } from '../detectors/types.js';
 import { NOQUEUE, type Logger } from '../log/logger.js';
+import { loadRaw, rawSize } from '../milter/spool.js';
 import type { EomVerdict, MessageEnvelope, MilterHandler } from '../milter/types.js';
 import { outguardHeaders } from './headers.js';
 import type { Action, Policy } from '../policies/types.js';
@@ -69,7 +71,7 @@ export function createMilterHandler(deps: MilterHandlerDeps): MilterHandler {
         const action = inspection.decision.action;
         await deps.store.recordMessage(buildRecord(id, envelope, inspection, STATE_FOR_ACTION[action]));
         recorded = STATE_FOR_ACTION[action];
-        if (action === 'hold') await deps.store.saveRawCopy(id, envelope.raw);
+        if (action === 'hold') await deps.store.saveRawCopy(id, await loadRaw(envelope.raw));
         logVerdict(log, inspection, envelope, Date.now() - started);
         return verdictFor(id, inspection);
       } catch (err) {
@@ -112,10 +114,10 @@ async function failClosed(deps: MilterHandlerDeps, log: Logger, failure: Failure
   const { id, envelope, err } = failure;
   const onError = deps.settings.onError;
   log.error('inspection failed', { err: errorText(err), outcome: onError });
-  log.info('verdict', { action: onError, rule: 'could-not-inspect', size: envelope.raw.length, rcpts: envelope.recipients.length });
+  log.info('verdict', { action: onError, rule: 'could-not-inspect', size: rawSize(envelope.raw), rcpts: envelope.recipients.length });
   if (onError === 'quarantine') {
     // The hold is only safe to rely on if someone can find the message later: keep its raw copy.
-    await recordFailure(deps, log, failure, 'held', () => deps.store.saveRawCopy(id, envelope.raw));
+    await recordFailure(deps, log, failure, 'held', async () => deps.store.saveRawCopy(id, await loadRaw(envelope.raw)));
     return {
       kind: 'quarantine',
       reason: `outguard hold: could not inspect id=${id}`,
@@ -162,7 +164,8 @@ function logVerdict(log: Logger, inspection: Inspection, envelope: MessageEnvelo
     reason: decision.reason,
     counts: decision.countsByType,
     problems: inspection.problems.map((p) => p.code),
-    size: envelope.raw.length,
+    size: rawSize(envelope.raw),
+    spooled: !Buffer.isBuffer(envelope.raw),
     rcpts: envelope.recipients.length,
     ms,
   });

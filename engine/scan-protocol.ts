@@ -12,20 +12,26 @@ import type { ScanResult } from './scanner.js';
 /** Detection options as they can cross a process boundary: no clock function. */
 export type SendableDetectionOptions = Omit<DetectionOptions, 'now'>;
 
+/**
+ * A large message as a file: the milter's spool file (the session removes it), or one the pool
+ * wrote to the child's own temporary folder for it (the child removes it once read). Over the
+ * IPC channel an 11 MB mail was copied three times (serialised, in the pipe, deserialised), in
+ * both processes, and took a tenth of a second.
+ */
+export interface RawFile {
+  readonly path: string;
+  readonly remove: boolean;
+}
+
 export type ParentMessage =
   /** The detector set to use from now on; sent at start and on each reload. */
   | { readonly type: 'detection'; readonly generation: number; readonly options: SendableDetectionOptions }
   | {
       readonly type: 'scan';
       readonly id: number;
-      /**
-       * The message itself when small; a large one is written to `rawFile` in the child's own
-       * temporary folder instead, which the child reads and removes: the IPC channel copied
-       * an 11 MB mail three times over (serialised, in the pipe, deserialised), in both
-       * processes, and took a tenth of a second doing it.
-       */
+      /** The message itself when small; else null and `rawFile` says where it is. */
       readonly raw: Buffer | Uint8Array | null;
-      readonly rawFile: string | null;
+      readonly rawFile: RawFile | null;
       readonly limits: ExtractLimits;
       /**
        * Time left before the pool gives up on the message (its queue wait is already spent):

@@ -84,16 +84,17 @@ async function onScan(message: Extract<ParentMessage, { type: 'scan' }>): Promis
   }
 }
 
-/** The message, from the IPC message itself or from the file the pool wrote for it (removed). */
+/** The message, from the IPC message itself or from its file (removed when the pool wrote it). */
 async function rawOf(message: Extract<ParentMessage, { type: 'scan' }>): Promise<Buffer> {
   if (message.rawFile === null) {
     const raw = message.raw ?? new Uint8Array(0);
     return Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
   }
+  const { path, remove } = message.rawFile;
   try {
-    return await readFile(message.rawFile);
+    return await readFile(path);
   } finally {
-    await rm(message.rawFile, { force: true });
+    if (remove) await rm(path, { force: true });
   }
 }
 

@@ -11,6 +11,8 @@ export {
   DEFAULT_PROGRESS_INTERVAL_MS,
 } from './session.js';
 export type { SessionIo, SessionOptions } from './session.js';
+export { DEFAULT_SPOOL_FROM_BYTES, loadRaw, prepareSpool, rawSize, SpoolError } from './spool.js';
+export type { RawMessage, SpooledMessage, SpoolOptions } from './spool.js';
 export {
   decodeCommand,
   encodeCommand,

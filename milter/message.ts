@@ -5,8 +5,15 @@
  * bytes are counted but not kept, and `truncated` is set) and the rebuilding of the raw message
  * the way the MTA holds it. Header values are kept as bytes so 8-bit headers (raw EUC-KR) come
  * back exactly. Knows nothing of the protocol state machine.
+ *
+ * With a spool (milter/spool.ts), a message that reaches `fromBytes` moves to a file: the header
+ * block and the body so far are written out, memory is let go, and later body packets go
+ * straight to the file. If the file cannot be made, the message stays in memory (nothing is
+ * lost; it only costs memory); if a write fails once the body is on disk, what is left cannot
+ * be trusted, and `content()` throws so the session tempfails the message.
  */
 import { decodeText } from './framing.js';
+import { SpoolError, SpoolFile, type RawMessage, type SpoolOptions } from './spool.js';
 import type { MilterHeader } from './types.js';
 
 interface StoredHeader {
@@ -29,8 +36,20 @@ export class MessageState {
   #storedBytes = 0;
   #bodyBytesSeen = 0;
   #truncated = false;
+  #spool: SpoolFile | null = null;
+  #spoolError: SpoolError | null = null;
+  /** Why the message stayed in memory although it was large enough to spool. */
+  #spoolSkipped: string | null = null;
 
-  constructor(private readonly maxBytes: number) {}
+  constructor(
+    private readonly maxBytes: number,
+    private readonly spoolOptions: SpoolOptions | null = null,
+  ) {}
+
+  /** Set when a spool file could not be made and the message was kept in memory instead. */
+  get spoolSkipped(): string | null {
+    return this.#spoolSkipped;
+  }
 
   /** True once anything was dropped for the byte budget. */
   get truncated(): boolean {
@@ -58,6 +77,12 @@ export class MessageState {
       leadingSpaceKept || value.length === 0 ? Buffer.from(value) : Buffer.concat([SPACE, value]);
     const lineBytes = Buffer.byteLength(name) + 1 + restored.length + CRLF.length;
     if (!this.#reserve(lineBytes)) return;
+    if (this.#spool !== null) {
+      // Only a peer breaking the protocol sends a header after the body; the header block is
+      // already on disk, so the message cannot be rebuilt as the MTA holds it.
+      this.#failSpool(new SpoolError('header received after the body was spooled'));
+      return;
+    }
     this.#headers.push({ name, value: restored });
   }
 
@@ -68,9 +93,46 @@ export class MessageState {
     if (chunk.length > room) this.#truncated = true;
     const kept = chunk.length > room ? chunk.subarray(0, room) : chunk;
     if (kept.length === 0) return;
+    this.#storedBytes += kept.length;
+    if (this.#spool !== null) {
+      this.#spoolWrite(kept);
+      return;
+    }
+    if (this.#spoolError !== null) return; // the message is lost already; keep nothing more
     // Copy: the chunk may be a view into a larger socket buffer we should not pin.
     this.#body.push(Buffer.from(kept));
-    this.#storedBytes += kept.length;
+    const spool = this.spoolOptions;
+    if (spool !== null && this.#spoolSkipped === null && this.#storedBytes >= spool.fromBytes) this.#startSpool(spool);
+  }
+
+  #startSpool(options: SpoolOptions): void {
+    let file: SpoolFile;
+    try {
+      file = new SpoolFile(options.dir);
+    } catch (err) {
+      this.#spoolSkipped = (err as Error).message;
+      return;
+    }
+    this.#spool = file;
+    this.#spoolWrite(this.#headerBlock());
+    for (const chunk of this.#body) this.#spoolWrite(chunk);
+    this.#body = [];
+  }
+
+  #spoolWrite(bytes: Buffer): void {
+    if (this.#spool === null) return;
+    try {
+      this.#spool.write(bytes);
+    } catch (err) {
+      this.#failSpool(err instanceof SpoolError ? err : new SpoolError(String(err)));
+    }
+  }
+
+  #failSpool(err: SpoolError): void {
+    this.#spoolError ??= err;
+    this.#spool?.discard();
+    this.#spool = null;
+    this.#body = [];
   }
 
   /** Count `bytes` against the budget; once something was cut, nothing later is kept. */
@@ -88,16 +150,38 @@ export class MessageState {
     return this.#headers.map((h) => ({ name: h.name, value: decodeText(h.value) }));
   }
 
-  /** `Name:value` lines with CRLF (folds too), a blank line, then the body bytes as received. */
-  raw(): Buffer {
+  /**
+   * The message: `Name:value` lines with CRLF (folds too), a blank line, then the body bytes as
+   * received; in memory, or its spool file once large. Throws a SpoolError when part of it was
+   * lost on the way to disk.
+   */
+  content(): RawMessage {
+    if (this.#spoolError !== null) throw this.#spoolError;
+    if (this.#spool !== null) return this.#spool.finish();
+    return this.raw();
+  }
+
+  /** Removes the spool file, if any: the message is done with. */
+  discard(): void {
+    this.#spool?.discard();
+    this.#spool = null;
+  }
+
+  #headerBlock(): Buffer {
     const parts: Buffer[] = [];
     for (const header of this.#headers) {
       parts.push(Buffer.from(`${header.name}:`, 'utf8'), lfToCrlf(header.value), CRLF);
     }
     parts.push(CRLF);
-    const bodyAt = parts.reduce((sum, part) => sum + part.length, 0);
-    parts.push(...this.#body);
-    const raw = Buffer.concat(parts);
+    return Buffer.concat(parts);
+  }
+
+  /** The message in memory (see `content`); never used once it was spooled. */
+  raw(): Buffer {
+    if (this.#spool !== null || this.#spoolError !== null) throw new SpoolError('the message was spooled');
+    const head = this.#headerBlock();
+    const bodyAt = head.length;
+    const raw = Buffer.concat([head, ...this.#body]);
     // The chunks now live on in `raw`: keep its body as the one chunk, so a message being
     // scanned is held once, not twice (ten 11 MB mails waiting for the pool were 220 MB).
     if (this.#body.length > 1) this.#body = [raw.subarray(bodyAt)];

@@ -14,6 +14,7 @@ import { formatListen } from '../config/listen.js';
 import { nullLogger } from '../log/logger.js';
 import type { Logger } from '../log/logger.js';
 import { MilterSession } from './session.js';
+import { prepareSpool, type SpoolOptions } from './spool.js';
 import type { MilterHandler } from './types.js';
 
 export interface MilterServerOptions {
@@ -38,6 +39,8 @@ export interface MilterServerOptions {
   readonly closeGraceMs?: number;
   /** Permissions of a unix socket. Default 0o660: the MTA's group may connect, others not. */
   readonly socketMode?: number;
+  /** Where large messages are kept while inspected (milter/spool.ts); none: all in memory. */
+  readonly spool?: SpoolOptions | null;
 }
 
 export interface MilterServer {
@@ -100,6 +103,17 @@ class Listener implements MilterServer {
         listen.kind === 'unix' ? { path: listen.path } : { host: listen.host, port: listen.port };
       this.#server.listen(target, () => {
         this.#server.off('error', reject);
+        // Emptied only once this daemon holds the address: a second daemon started by mistake
+        // on the same data folder fails to bind above and never removes the first one's files.
+        // No connection can have been served yet, so nothing of ours is in the folder.
+        const spool = this.#options.spool;
+        try {
+          if (spool) prepareSpool(spool.dir);
+        } catch (err) {
+          this.#server.close();
+          reject(new Error(`cannot prepare the spool folder ${spool?.dir}: ${(err as Error).message}`));
+          return;
+        }
         resolve();
       });
     });
@@ -145,6 +159,7 @@ class Listener implements MilterServer {
       maxPacketBytes: this.#options.maxPacketBytes,
       maxMessageBytes: this.#options.maxMessageBytes,
       progressIntervalMs: this.#options.progressIntervalMs,
+      spool: this.#options.spool ?? null,
       io: {
         write: (data) => {
           if (!socket.destroyed) socket.write(data);

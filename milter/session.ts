@@ -20,6 +20,7 @@ import { ACTION, DEFAULT_MAX_PACKET_BYTES, PROTO } from './constants.js';
 import { isQueueId, MacroStore } from './macros.js';
 import { callHandler, errorFields } from './handler-call.js';
 import { MessageState, stripBrackets } from './message.js';
+import { SpoolError, type SpoolOptions } from './spool.js';
 import { negotiate } from './negotiate.js';
 import type { Negotiated } from './negotiate.js';
 import type {
@@ -53,6 +54,8 @@ export interface SessionOptions {
   readonly maxMessageBytes?: number;
   /** How often `p` is sent while a handler works. Default 5 s (`milter.progressIntervalMs`). */
   readonly progressIntervalMs?: number;
+  /** Where large messages are kept while inspected; without it every message stays in memory. */
+  readonly spool?: SpoolOptions | null;
 }
 
 export const DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
@@ -76,6 +79,7 @@ export class MilterSession {
   readonly #io: SessionIo;
   readonly #reader: PacketReader;
   readonly #maxMessageBytes: number;
+  readonly #spool: SpoolOptions | null;
   readonly #progressIntervalMs: number;
   readonly #connLog: Logger;
   #log: Logger;
@@ -105,6 +109,7 @@ export class MilterSession {
       maxPacketBytes: options.maxPacketBytes ?? DEFAULT_MAX_PACKET_BYTES,
     });
     this.#maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+    this.#spool = options.spool ?? null;
     this.#progressIntervalMs = options.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS;
     this.#connLog = (options.logger ?? nullLogger()).child({ conn: options.connectionId });
     this.#log = this.#connLog.child({ qid: NOQUEUE });
@@ -293,7 +298,21 @@ export class MilterSession {
   async #onEndOfMessage(lastChunk: Buffer): Promise<void> {
     const message = this.#currentMessage();
     if (lastChunk.length > 0) message.addBody(lastChunk);
-    const envelope = this.#envelope(message);
+    if (message.spoolSkipped !== null) {
+      this.#log.warn('large message kept in memory: no spool file', { phase: 'eom', err: message.spoolSkipped });
+    }
+    let envelope: MessageEnvelope;
+    try {
+      envelope = this.#envelope(message);
+    } catch (err) {
+      if (!(err instanceof SpoolError)) throw err;
+      // Part of the message never reached the disk: it cannot be inspected whole, and the MTA
+      // still has it, so it is asked to try again later.
+      this.#log.error('message lost on its way to the spool, tempfail', { phase: 'eom', err: err.message });
+      this.#sendAll(eomReplies(TEMPFAIL_EOM, this.#capabilities(), this.#log));
+      this.#endMessage('eom');
+      return;
+    }
     if (envelope.truncated) {
       this.#log.warn('message over size limit, handler sees it cut', {
         phase: 'eom',
@@ -368,7 +387,7 @@ export class MilterSession {
 
   #beginMessage(): MessageState {
     this.#messageCount += 1;
-    this.#message = new MessageState(this.#maxMessageBytes);
+    this.#message = new MessageState(this.#maxMessageBytes, this.#spool);
     return this.#message;
   }
 
@@ -383,6 +402,7 @@ export class MilterSession {
    */
   #endMessage(reason: 'abort' | 'eom', keepStage?: string): void {
     if (this.#message && reason === 'abort') this.#notifyAbort();
+    this.#message?.discard();
     this.#message = null;
     this.#macros.clearMessage(keepStage);
     this.#refreshQueueId();
@@ -439,7 +459,7 @@ export class MilterSession {
       headers: message.headers(),
       macros,
       queueId: this.#qid === NOQUEUE ? null : this.#qid,
-      raw: message.raw(),
+      raw: message.content(),
       truncated: message.truncated,
     };
   }

@@ -4,6 +4,7 @@
  * This layer turns bytes from the MTA into typed events and a handler's answers back into reply
  * packets. It knows nothing of policies, detectors or the store: `engine/` plugs a handler in.
  */
+import type { RawMessage } from './spool.js';
 
 export interface MilterHeader {
   readonly name: string;
@@ -44,8 +45,12 @@ export interface MessageEnvelope {
   readonly macros: Readonly<Record<string, string>>;
   /** Postfix queue id (macro `i`), or null when the MTA did not send it. */
   readonly queueId: string | null;
-  /** The message as the MTA holds it: header lines rebuilt with CRLF, blank line, raw body. */
-  readonly raw: Buffer;
+  /**
+   * The message as the MTA holds it: header lines rebuilt with CRLF, blank line, raw body. In
+   * memory, or, when large and the server has a spool folder, a file that exists until the
+   * handler's promise settles (milter/spool.ts).
+   */
+  readonly raw: RawMessage;
   /** True when the body exceeded the session's byte limit and `raw` was cut there. */
   readonly truncated: boolean;
 }

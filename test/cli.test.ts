@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -263,7 +263,11 @@ describe('outguard settings at the command line', () => {
 describe('outguard start on the embedded default', () => {
   let daemon: OutguardDaemon;
   const dataDir = path.join(work, 'fresh-data-folder');
+  const stale = path.join(dataDir, 'spool', 'died-mid-message.eml');
   before(async () => {
+    // What a daemon killed mid-message leaves: a mail in clear that Postfix still holds.
+    mkdirSync(path.dirname(stale), { recursive: true });
+    writeFileSync(stale, 'Subject: x\r\n\r\n900101-1234568\r\n');
     daemon = await startOutguard({ OUTGUARD_DATA_DIR: dataDir });
   });
   after(() => daemon?.stop());
@@ -284,6 +288,11 @@ describe('outguard start on the embedded default', () => {
     assert.match(html, /보류 중/);
     const en = await (await fetch(`http://127.0.0.1:${daemon.webPort}/`, { headers: { 'accept-language': 'en' } })).text();
     assert.match(en, /Held/);
+  });
+
+  it('should empty its spool folder at start and keep it private', () => {
+    assert.equal(existsSync(stale), false);
+    assert.equal(statSync(path.dirname(stale)).mode & 0o777, 0o700);
   });
 
   it('should log JSON lines', () => {

@@ -34,6 +34,7 @@ import { attachmentPart, buildMail, textPart } from './support/mail-builder.js';
 import { buildHwp } from './support/hwp-builder.js';
 import { buildPdf, koreanLines } from './support/pdf-builder.js';
 import { buildZip } from './support/zip-builder.js';
+import { loadRaw } from '../milter/spool.js';
 
 const RRN = '900101-1234568';
 const RRN_TEXT = `주민등록번호: ${RRN}`;
@@ -162,7 +163,7 @@ function mail(...attachments: Array<[string, Buffer, string]>): Buffer {
 
 /** A scanner running the in-process pipeline with test extractors: the policy path, unchanged. */
 function scannerWith(extractors: (kind: FileKind) => Extractor | null): Scanner {
-  return { scan: (request) => scanMessage(request.raw, request.limits, request.detection, extractors) };
+  return { scan: async (request) => scanMessage(await loadRaw(request.raw), request.limits, request.detection, extractors) };
 }
 
 describe('the attachment pipeline', () => {

@@ -3,11 +3,14 @@
  * it as a milter and relays to a local sink, and the CLI releases and discards held mail.
  */
 import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import iconv from 'iconv-lite';
 import { postfixSkipReason, startTestPostfix, type TestPostfix } from './support/postfix.js';
 import { messageBody, toWireMessage } from './support/smtp.js';
 import { runOutguard, startOutguard, type OutguardDaemon } from './support/outguard-process.js';
+import { openStore } from '../store/index.js';
 
 const SENDER = 'hong@corp.example';
 const RRN = '900101-1234568';
@@ -141,6 +144,32 @@ describe('Outguard attached to a real Postfix', { skip: postfixSkipReason() ?? f
     assert.equal(result.code, 1);
     assert.match(result.stderr, /not in the queue; nothing was changed/);
     assert.ok((await held()).some((h) => h.id === record.id), 'the record is left as it was');
+  });
+
+  it('should inspect a 3 MB mail from its spool file, hold it with an exact copy, and leave the spool empty', async () => {
+    const rows = Array.from({ length: 120_000 }, (_, i) => `고객${i},010-${String(1000 + (i % 9000))}-5678`).join('\r\n');
+    const raw = koreanMail('고객 명단 전달', `요청하신 명단입니다.\r\n${rows}\r\n주민등록번호: ${RRN}\r\n`);
+    assert.ok(raw.length > 2 * 1024 * 1024, 'over the 1 MiB spool threshold');
+    const sent = await postfix.sendMail(raw, { from: SENDER, to: ['partner@outside.example'] });
+    assert.equal(sent.code, 250, sent.text);
+    const queueId = sent.queueId!;
+    await postfix.waitForQueue((q) => q.some((e) => e.queue_id === queueId && e.queue_name === 'hold'), DELIVERY_WAIT_MS);
+    const record = (await held()).find((h) => h.queueId === queueId);
+    assert.ok(record);
+    assert.ok(record.findings.some((f) => f.type === 'rrn'));
+    const store = await openStore({ dataDir: outguard.dataDir });
+    try {
+      const copy = await store.getRawCopy(record.id);
+      assert.ok(copy, 'the held mail has its copy');
+      assert.deepEqual(messageBody(copy), messageBody(toWireMessage(raw)), 'read whole from the spool file');
+    } finally {
+      await store.close();
+    }
+    const verdict = outguard.logLines().find((l) => l.message === 'verdict' && l.qid === queueId);
+    assert.equal(verdict?.spooled, true, 'inspected from the spool, not from memory');
+    assert.deepEqual(readdirSync(path.join(outguard.dataDir, 'spool')), [], 'the spool file went with the verdict');
+    const result = await runOutguard(['discard', record.id], { env: outguard.env });
+    assert.equal(result.code, 0, result.stderr);
   });
 
   it('(e) should decide each of two messages on one SMTP connection', async () => {

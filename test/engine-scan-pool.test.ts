@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, watch, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, watch, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -29,6 +29,7 @@ import {
   ScanWorkerDied,
 } from '../engine/scan-pool.js';
 import { SCAN_TMPDIR_ENV } from '../engine/scan-protocol.js';
+import type { RawMessage } from '../milter/spool.js';
 import { inProcessScanner, type ScanRequest, type ScanResult } from '../engine/scanner.js';
 import { createLogger } from '../log/logger.js';
 import type { MessageEnvelope } from '../milter/types.js';
@@ -45,7 +46,7 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 const MISBEHAVING = path.join(HERE, 'support', 'pool-test-extractors.ts');
 const RRN = '900101-1234568';
 
-function request(raw: Buffer, label = 'TESTQID01'): ScanRequest {
+function request(raw: RawMessage, label = 'TESTQID01'): ScanRequest {
   return { raw, limits: DEFAULT_LIMITS, detection: defaultDetection, label };
 }
 
@@ -179,6 +180,22 @@ describe('the scan pool', () => {
       }
       assert.ok(seen.some((name) => /^message-\d+\.eml$/.test(name)), `files seen: ${seen.join(', ')}`);
       for (const dir of dirs) assert.deepEqual(readdirSync(dir).filter((n) => n.endsWith('.eml')), [], dir);
+    });
+
+    it('should scan a message spooled by the milter from its file, and leave the file to the session', async () => {
+      const raw = buildMail({ subject: '급여 대장', text: `주민등록번호: ${RRN}`, attachments: [attachmentPart('대장.txt', `홍길동 ${RRN}\n`.repeat(30_000), { contentType: 'text/plain' })] });
+      const dir = mkdtempSync(path.join(tmpdir(), 'og-spool-'));
+      const file = path.join(dir, 'message.eml');
+      writeFileSync(file, raw, { mode: 0o600 });
+      const [pooled, local] = await Promise.all([
+        pool.scan(request({ file, size: raw.length })),
+        inProcessScanner.scan(request(raw)),
+      ]);
+      assert.deepEqual(pooled, local);
+      assert.ok(pooled.segmentFindings.flat().some((f) => f.type === 'rrn'));
+      assert.ok(existsSync(file), 'the spool file belongs to the milter session');
+      await assert.rejects(pool.scan(request({ file: path.join(dir, 'gone.eml'), size: 1 })), /ENOENT|no such file/);
+      rmSync(dir, { recursive: true, force: true });
     });
 
     it('should serve the inspection pipeline and the policy unchanged', async () => {
@@ -475,7 +492,7 @@ describe('the scan pool', () => {
 
   it('should pass the tsx loader on to children but no test-runner flag', () => {
     const args = childExecArgv(256, ['--import', 'tsx', '--test', '--test-reporter', 'spec', '--test-concurrency=1', '--inspect=9229']);
-    assert.deepEqual(args, ['--import', 'tsx', '--max-old-space-size=256']);
+    assert.deepEqual(args, ['--import', 'tsx', '--max-old-space-size=256', '--max-semi-space-size=2']);
   });
 
   it('should refuse the test hook outside tests', () => {

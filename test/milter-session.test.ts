@@ -3,12 +3,16 @@
  * fake MTA in test/support/milter-client.ts.
  */
 import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { nullLogger } from '../log/logger.js';
 import { ACTION, PROTO } from '../milter/constants.js';
 import { smtpReplyText, stageReply } from '../milter/verdict.js';
 import type { MilterReply } from '../milter/codec.js';
 import type { EomVerdict, MessageEnvelope } from '../milter/types.js';
+import type { RawMessage, SpooledMessage } from '../milter/spool.js';
 import { MilterClient, sendMessage, sendMessageContent } from './support/milter-client.js';
 import type { TestMessage } from './support/milter-client.js';
 import {
@@ -42,6 +46,12 @@ function lastEnvelope(harness: Harness): MessageEnvelope {
   const envelope = harness.envelopes.at(-1);
   assert.ok(envelope, 'handler saw no message');
   return envelope;
+}
+
+/** The message of a session without a spool: always in memory. */
+function inMemory(raw: RawMessage): Buffer {
+  assert.ok(Buffer.isBuffer(raw), 'message kept in memory');
+  return raw;
 }
 
 /** Round-trip a command that needs a reply: proves nothing unasked was queued before it. */
@@ -585,7 +595,7 @@ describe('milter session', { timeout: 60_000 }, () => {
           bigBody,
         ]);
         const envelope = lastEnvelope(harness);
-        assert.ok(envelope.raw.equals(expected));
+        assert.ok(inMemory(envelope.raw).equals(expected));
         assert.equal(envelope.truncated, false);
         assert.ok(Buffer.from(envelope.headers[1]!.value, 'latin1').subarray(1).equals(eucKr));
       });
@@ -609,9 +619,10 @@ describe('milter session', { timeout: 60_000 }, () => {
       assert.deepEqual(types(replies), ['accept']);
       const envelope = lastEnvelope(harness);
       assert.equal(envelope.truncated, true);
-      assert.equal(envelope.raw.length, 100_000 + 2);
+      const raw = inMemory(envelope.raw);
+      assert.equal(raw.length, 100_000 + 2);
       const full = Buffer.concat([Buffer.from('Subject: big\r\n\r\n'), body]);
-      assert.ok(envelope.raw.equals(full.subarray(0, envelope.raw.length)));
+      assert.ok(raw.equals(full.subarray(0, raw.length)));
       const cut = harness.logs.find((l) =>
         l.message === 'message over size limit, handler sees it cut');
       assert.equal(cut?.['bodyBytes'], body.length);
@@ -647,5 +658,124 @@ describe('milter session', { timeout: 60_000 }, () => {
       const client = await harness.client(null);
       await assert.rejects(client.helo('x'), /connection closed/);
     });
+  });
+});
+
+describe('milter session with a spool folder', { timeout: 60_000 }, () => {
+  after(closeAllHarnesses);
+  const SPOOL_FROM = 64 * 1024;
+  const head = Buffer.from('From: 김철수 <kim@example.kr>\r\nSubject: 급여 명세서\r\n\r\n');
+  const bigBody = Buffer.from(`주민등록번호: 900101-1234568\r\n`.repeat(20_000));
+  const headers: TestMessage['headers'] = [['From', ' 김철수 <kim@example.kr>'], ['Subject', ' 급여 명세서']];
+
+  function spoolDir(): string {
+    return mkdtempSync(path.join(tmpdir(), 'og-spool-'));
+  }
+
+  it('should hand a large message over as a file holding it exactly, and remove it after the verdict', async () => {
+    const dir = spoolDir();
+    let seen: { file: string; bytes: Buffer; size: number } | null = null;
+    const harness = await startHarness({
+      spool: { dir, fromBytes: SPOOL_FROM },
+      verdict: (envelope) => {
+        const spooled = envelope.raw as SpooledMessage;
+        assert.ok(!Buffer.isBuffer(envelope.raw), 'a large message is spooled');
+        seen = { file: spooled.file, bytes: readFileSync(spooled.file), size: spooled.size };
+        return { kind: 'accept' };
+      },
+    });
+    const client = await harness.client();
+    await greet(client);
+    const replies = await sendMessage(client, { ...RRN_MAIL, headers, body: bigBody });
+    assert.deepEqual(types(replies), ['accept']);
+    const got = seen as { file: string; bytes: Buffer; size: number } | null;
+    assert.ok(got !== null);
+    assert.ok(got.bytes.equals(Buffer.concat([head, bigBody])), 'header block and body, byte for byte');
+    assert.equal(got.size, got.bytes.length);
+    assert.equal(path.dirname(got.file), dir);
+    assert.equal(existsSync(got.file), false, 'removed once the verdict was sent');
+    assert.deepEqual(readdirSync(dir), []);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('should empty the spool folder when it starts, and only once it holds its address', async () => {
+    const dir = spoolDir();
+    writeFileSync(path.join(dir, 'left-by-a-dead-daemon.eml'), 'Subject: x\r\n\r\n');
+    const harness = await startHarness({ spool: { dir, fromBytes: SPOOL_FROM } });
+    assert.deepEqual(readdirSync(dir), []);
+    assert.equal(statSync(dir).mode & 0o777, 0o700);
+    // A second daemon started by mistake on the same folder and address must not touch it.
+    writeFileSync(path.join(dir, 'in-flight.eml'), 'Subject: y\r\n\r\n');
+    const address = harness.server.address;
+    assert.equal(address.kind, 'inet');
+    await assert.rejects(startHarness({ listen: address, spool: { dir, fromBytes: SPOOL_FROM } }), /EADDRINUSE/);
+    assert.deepEqual(readdirSync(dir), ['in-flight.eml']);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('should keep a small message in memory', async () => {
+    const dir = spoolDir();
+    const harness = await startHarness({ spool: { dir, fromBytes: SPOOL_FROM } });
+    const client = await harness.client();
+    await greet(client);
+    await sendMessage(client, RRN_MAIL);
+    assert.ok(Buffer.isBuffer(lastEnvelope(harness).raw));
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('should keep the file until the handler settles when the MTA hangs up, then remove it', async () => {
+    const dir = spoolDir();
+    const release = deferred();
+    let file = '';
+    const harness = await startHarness({
+      spool: { dir, fromBytes: SPOOL_FROM },
+      verdict: async (envelope) => {
+        file = (envelope.raw as SpooledMessage).file;
+        await release.promise;
+        assert.equal(existsSync(file), true, 'still there while the handler reads it');
+        return { kind: 'accept' };
+      },
+    });
+    const client = await harness.client();
+    await greet(client);
+    await sendMessageContent(client, { ...RRN_MAIL, headers, body: bigBody });
+    client.send({ type: 'eob', chunk: Buffer.alloc(0) });
+    const deadline = Date.now() + 5000;
+    while (file === '' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    client.destroy();
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal(existsSync(file), true);
+    release.resolve();
+    const until = Date.now() + 5000;
+    while (existsSync(file) && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(existsSync(file), false, 'removed once the handler settled');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('should keep a large message in memory when no spool file can be made, and say so', async () => {
+    const dir = spoolDir();
+    const harness = await startHarness({ spool: { dir, fromBytes: SPOOL_FROM } });
+    rmSync(dir, { recursive: true, force: true }); // a temp cleaner took the folder since
+    const client = await harness.client();
+    await greet(client);
+    const replies = await sendMessage(client, { ...RRN_MAIL, headers, body: bigBody });
+    assert.deepEqual(types(replies), ['accept']);
+    assert.ok(inMemory(lastEnvelope(harness).raw).equals(Buffer.concat([head, bigBody])));
+    assert.ok(harness.logs.some((l) => l.message === 'large message kept in memory: no spool file'));
+  });
+
+  it('should tempfail a message that cannot be rebuilt from its spool file (a header after the body)', async () => {
+    const dir = spoolDir();
+    const harness = await startHarness({ spool: { dir, fromBytes: SPOOL_FROM } });
+    const client = await harness.client();
+    await greet(client);
+    await sendMessageContent(client, { ...RRN_MAIL, headers, body: bigBody });
+    await client.header('X-Late', ' after the body');
+    const replies = await client.eom();
+    assert.equal(types(replies).at(-1), 'tempfail');
+    assert.equal(harness.envelopes.length, 0, 'the handler never saw a partial message');
+    assert.ok(harness.logs.some((l) => l.message === 'message lost on its way to the spool, tempfail'));
+    assert.deepEqual(readdirSync(dir), [], 'and its file is gone');
+    rmSync(dir, { recursive: true, force: true });
   });
 });
