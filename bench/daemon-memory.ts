@@ -27,7 +27,7 @@ export interface DaemonMemoryResult {
   readonly idleTreePssMb: number;
   readonly peakTreePssMb: number;
   readonly wallMs: number;
-  /** The verdict each mail got (the last reply at end of message). */
+  /** The verdict each mail got: `hold` for a quarantine, else the last reply at end of message. */
   readonly verdicts: Readonly<Record<string, number>>;
 }
 
@@ -163,7 +163,8 @@ export async function runDaemonMemory(
           body,
           macros: { E: { i: `BENCH${i}` } },
         });
-        const verdict = replies[replies.length - 1]?.type ?? 'none';
+        // A hold is a quarantine packet followed by the final accept.
+        const verdict = replies.some((r) => r.type === 'quarantine') ? 'hold' : (replies[replies.length - 1]?.type ?? 'none');
         verdicts[verdict] = (verdicts[verdict] ?? 0) + 1;
         client.close();
       }),

@@ -47,7 +47,10 @@ export function sealRawCopy(key: Buffer, messageId: string, clear: Buffer): Seal
   const nonce = randomBytes(NONCE_BYTES);
   const cipher = createCipheriv('aes-256-gcm', key, nonce, { authTagLength: TAG_BYTES });
   cipher.setAAD(associatedData(messageId));
-  const ciphertext = Buffer.concat([cipher.update(clear), cipher.final()]);
+  const body = cipher.update(clear);
+  const tail = cipher.final();
+  // GCM is a stream mode: final() gives nothing more, and a concat would copy a held mail whole.
+  const ciphertext = tail.length === 0 ? body : Buffer.concat([body, tail]);
   return {
     scheme: RAW_COPY_SCHEME,
     keyId: keyFingerprint(key),
