@@ -8,9 +8,10 @@
  *
  * With a spool (milter/spool.ts), a message that reaches `fromBytes` moves to a file: the header
  * block and the body so far are written out, memory is let go, and later body packets go
- * straight to the file. If the file cannot be made, the message stays in memory (nothing is
- * lost; it only costs memory); if a write fails once the body is on disk, what is left cannot
- * be trusted, and `content()` throws so the session tempfails the message.
+ * straight to the file. If the file cannot be made or filled with what came so far, the message
+ * stays in memory (nothing is lost; it only costs memory); if a later write fails, the body
+ * before it is on disk only, what is left cannot be trusted, and `content()` throws so the
+ * session tempfails the message.
  */
 import { decodeText } from './framing.js';
 import { SpoolError, SpoolFile, type RawMessage, type SpoolOptions } from './spool.js';
@@ -105,17 +106,19 @@ export class MessageState {
     if (spool !== null && this.#spoolSkipped === null && this.#storedBytes >= spool.fromBytes) this.#startSpool(spool);
   }
 
+  /** Moves the message to a spool file; if that fails, it stays in memory and says why. */
   #startSpool(options: SpoolOptions): void {
-    let file: SpoolFile;
+    let file: SpoolFile | null = null;
     try {
-      file = new SpoolFile(options.dir);
+      file = options.openFile ? options.openFile(options.dir) : new SpoolFile(options.dir);
+      file.write(this.#headerBlock());
+      for (const chunk of this.#body) file.write(chunk);
     } catch (err) {
+      file?.discard();
       this.#spoolSkipped = (err as Error).message;
       return;
     }
     this.#spool = file;
-    this.#spoolWrite(this.#headerBlock());
-    for (const chunk of this.#body) this.#spoolWrite(chunk);
     this.#body = [];
   }
 

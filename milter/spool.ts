@@ -30,6 +30,8 @@ export interface SpoolOptions {
   readonly dir: string;
   /** Messages from this many bytes on are spooled. */
   readonly fromBytes: number;
+  /** Makes the file for one message; tests pass one that fails on cue (a full disk). */
+  readonly openFile?: (dir: string) => SpoolFile;
 }
 
 /** Messages from 1 MiB: below that, memory is cheaper than the file system's round trips. */
