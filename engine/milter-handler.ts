@@ -12,11 +12,11 @@ import type { Config } from '../config/schema.js';
 import type { ExtractLimits } from '../content/index.js';
 import type { Detection } from '../detectors/types.js';
 import { NOQUEUE, type Logger } from '../log/logger.js';
-import { loadRaw, rawSize } from '../milter/spool.js';
+import { loadRaw, rawSize, type RawMessage } from '../milter/spool.js';
 import type { EomVerdict, MessageEnvelope, MilterHandler } from '../milter/types.js';
 import { outguardHeaders } from './headers.js';
 import type { Action, Policy } from '../policies/types.js';
-import { newMessageId, type MessageState, type Store } from '../store/index.js';
+import { MAX_RAW_COPY_BYTES, newMessageId, StoreError, type MessageState, type Store } from '../store/index.js';
 import { inspectMessage, type Inspection } from './inspect.js';
 import { buildRecord } from './message-record.js';
 import type { Scanner } from './scanner.js';
@@ -71,7 +71,7 @@ export function createMilterHandler(deps: MilterHandlerDeps): MilterHandler {
         const action = inspection.decision.action;
         await deps.store.recordMessage(buildRecord(id, envelope, inspection, STATE_FOR_ACTION[action]));
         recorded = STATE_FOR_ACTION[action];
-        if (action === 'hold') await deps.store.saveRawCopy(id, await loadRaw(envelope.raw));
+        if (action === 'hold') await saveCopy(deps.store, id, envelope.raw);
         logVerdict(log, inspection, envelope, Date.now() - started);
         return verdictFor(id, inspection);
       } catch (err) {
@@ -117,7 +117,7 @@ async function failClosed(deps: MilterHandlerDeps, log: Logger, failure: Failure
   log.info('verdict', { action: onError, rule: 'could-not-inspect', size: rawSize(envelope.raw), rcpts: envelope.recipients.length });
   if (onError === 'quarantine') {
     // The hold is only safe to rely on if someone can find the message later: keep its raw copy.
-    await recordFailure(deps, log, failure, 'held', async () => deps.store.saveRawCopy(id, await loadRaw(envelope.raw)));
+    await recordFailure(deps, log, failure, 'held', () => saveCopy(deps.store, id, envelope.raw));
     return {
       kind: 'quarantine',
       reason: `outguard hold: could not inspect id=${id}`,
@@ -154,6 +154,14 @@ async function recordFailure(
 
 function buildFailureRecord(id: string, envelope: MessageEnvelope, err: unknown, state: MessageState) {
   return buildRecord(id, envelope, null, state, errorText(err));
+}
+
+/** The held message's copy; its size is checked before a spooled one is read into memory. */
+async function saveCopy(store: Store, id: string, raw: RawMessage): Promise<void> {
+  if (rawSize(raw) > MAX_RAW_COPY_BYTES) {
+    throw new StoreError('bad-record', `raw copy of ${id} is over ${MAX_RAW_COPY_BYTES} bytes`);
+  }
+  await store.saveRawCopy(id, await loadRaw(raw));
 }
 
 function logVerdict(log: Logger, inspection: Inspection, envelope: MessageEnvelope, ms: number): void {

@@ -52,8 +52,9 @@ import type { ScanRequest, ScanResult, Scanner } from './scanner.js';
 const MiB = 1024 * 1024;
 
 /**
- * Messages from this size up reach their child as a file in its temporary folder (0700, removed
- * with the child) rather than over IPC; smaller ones are not worth the file system round trip.
+ * Messages in memory from this size up reach their child as a file in its temporary folder (0700,
+ * removed with the child) rather than over IPC; smaller ones are not worth the file system round
+ * trip. A message the milter spooled is read by the child from its spool file instead.
  */
 const RAW_FILE_MIN_BYTES = 256 * 1024;
 

@@ -57,7 +57,7 @@ export class MessageState {
     return this.#truncated;
   }
 
-  /** Buffers the kept body is held in: one once `raw()` has been built. */
+  /** Buffers the kept body is held in: one once `raw()` has been built, none once spooled. */
   get bodyChunkCount(): number {
     return this.#body.length;
   }

@@ -14,7 +14,7 @@ import { formatListen } from '../config/listen.js';
 import { nullLogger } from '../log/logger.js';
 import type { Logger } from '../log/logger.js';
 import { MilterSession } from './session.js';
-import { prepareSpool, type SpoolOptions } from './spool.js';
+import { prepareSpool, removeSpool, type SpoolOptions } from './spool.js';
 import type { MilterHandler } from './types.js';
 
 export interface MilterServerOptions {
@@ -75,6 +75,8 @@ class Listener implements MilterServer {
   #socketInode: number | null = null;
   #nextId = 0;
   #closing: Promise<void> | null = null;
+  /** The spool with this process's own folder, once bound (milter/spool.ts). */
+  #spool: SpoolOptions | null = null;
 
   constructor(options: MilterServerOptions) {
     this.#options = options;
@@ -103,12 +105,11 @@ class Listener implements MilterServer {
         listen.kind === 'unix' ? { path: listen.path } : { host: listen.host, port: listen.port };
       this.#server.listen(target, () => {
         this.#server.off('error', reject);
-        // Emptied only once this daemon holds the address: a second daemon started by mistake
-        // on the same data folder fails to bind above and never removes the first one's files.
-        // No connection can have been served yet, so nothing of ours is in the folder.
+        // Prepared once this daemon holds its address (a daemon that cannot bind touches
+        // nothing), before any connection is served.
         const spool = this.#options.spool;
         try {
-          if (spool) prepareSpool(spool.dir);
+          if (spool) this.#spool = { ...spool, dir: prepareSpool(spool.dir) };
         } catch (err) {
           this.#server.close();
           reject(new Error(`cannot prepare the spool folder ${spool?.dir}: ${(err as Error).message}`));
@@ -159,7 +160,7 @@ class Listener implements MilterServer {
       maxPacketBytes: this.#options.maxPacketBytes,
       maxMessageBytes: this.#options.maxMessageBytes,
       progressIntervalMs: this.#options.progressIntervalMs,
-      spool: this.#options.spool ?? null,
+      spool: this.#spool,
       io: {
         write: (data) => {
           if (!socket.destroyed) socket.write(data);
@@ -198,6 +199,7 @@ class Listener implements MilterServer {
     await Promise.all(sockets.map((s) => this.#whenClosed(s)));
     await stopped;
     await this.#removeSocketFile();
+    if (this.#spool) removeSpool(this.#spool.dir);
     this.#log.info('milter stopped', { listen: formatListen(this.#address) });
   }
 

@@ -6,15 +6,17 @@
  * reads it there, and the session removes it once the verdict is sent or the message ends.
  *
  * The folder holds mail in clear, as Postfix's own queue does: it is made 0700 and each file
- * 0600, and the milter server empties it (`prepareSpool`) once it holds its address, removing
- * the files of a daemon that died mid-message.
+ * 0600; each daemon writes in a folder of its own inside it, removed when the milter server
+ * stops, and the folders of daemons that died (mid-message) go when the next one starts.
  * Writes are synchronous: a 64 KiB body packet goes to the page cache in microseconds, and the
- * session then knows at once when the disk refused one.
+ * session then knows at once when the disk refused one. The cost: a disk throttling write-back
+ * stalls the event loop, every connection with it, until the write returns.
  */
 import { Buffer } from 'node:buffer';
 import { chmodSync, closeSync, mkdirSync, openSync, readdirSync, rmSync, unlinkSync, writeSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import path from 'node:path';
 
 /** A whole message (header lines, blank line, body) in a spool file. */
@@ -46,12 +48,42 @@ export async function loadRaw(raw: RawMessage): Promise<Buffer> {
   return Buffer.isBuffer(raw) ? raw : readFile(raw.file);
 }
 
-/** Makes the spool folder (0700) and removes what a previous run left in it. */
-export function prepareSpool(dir: string): void {
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  chmodSync(dir, 0o700); // a folder made earlier by hand keeps its mode through mkdir
+/**
+ * Makes the spool folder (0700) and, inside it, this process's own folder, which it returns.
+ * Each daemon writes only in its own folder, so two daemons given one data folder never remove
+ * each other's files; the folders of this host's daemons no longer running (named pid@host) are
+ * removed, with the mail a crash left in them.
+ */
+export function prepareSpool(root: string): string {
+  mkdirSync(root, { recursive: true, mode: 0o700 });
+  chmodSync(root, 0o700); // a folder made earlier by hand keeps its mode through mkdir
+  const host = hostname().replace(/[^A-Za-z0-9.-]/g, '_');
+  for (const name of readdirSync(root)) {
+    const owner = /^(\d+)@(.+)-[0-9a-f]{8}$/.exec(name);
+    // Another host's (a container sharing the volume, perhaps also pid 1) is its own to clean.
+    if (owner !== null && owner[2] !== host) continue;
+    const pid = Number(owner?.[1] ?? Number.NaN);
+    if (pid !== process.pid && isRunning(pid)) continue;
+    rmSync(path.join(root, name), { force: true, recursive: true });
+  }
+  const own = path.join(root, `${process.pid}@${host}-${randomBytes(4).toString('hex')}`);
+  mkdirSync(own, { mode: 0o700 });
+  return own;
+}
 
-  for (const name of readdirSync(dir)) rmSync(path.join(dir, name), { force: true, recursive: true });
+/** Removes this process's spool folder (at shutdown, once no message is in flight). */
+export function removeSpool(own: string): void {
+  rmSync(own, { force: true, recursive: true });
+}
+
+function isRunning(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /** The spool folder refused a write: the message cannot be inspected whole. */
@@ -90,18 +122,32 @@ export class SpoolFile {
     }
   }
 
-  /** Closes the file for reading by others; the message as it now stands. */
+  /**
+   * Closes the file for reading by others; the message as it now stands. A close that fails
+   * (a late write-back error) may mean lost bytes: a SpoolError, so the message is tempfailed.
+   */
   finish(): SpooledMessage {
-    this.#close();
+    try {
+      this.#close();
+    } catch (err) {
+      this.discard();
+      throw new SpoolError(`cannot close the spool file: ${(err as Error).message}`);
+    }
     return { file: this.file, size: this.#size };
   }
 
+  /** Removes the file; never throws, so a message's end always runs to completion. */
   discard(): void {
-    this.#close();
     try {
-      unlinkSync(this.file);
+      this.#close();
     } catch {
-      // already gone (or never made)
+      // the descriptor is released even when close reports an error
+    } finally {
+      try {
+        unlinkSync(this.file);
+      } catch {
+        // already gone (or never made)
+      }
     }
   }
 

@@ -3,7 +3,7 @@
  * The fail-closed cases live here, because a real Postfix cannot be made to hit them on demand.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -12,14 +12,15 @@ import { createDetection, defaultDetection } from '../detectors/index.js';
 import { createMilterHandler, type MilterHandlerDeps } from '../engine/milter-handler.js';
 import { createLogger } from '../log/logger.js';
 import type { EomVerdict, MessageEnvelope } from '../milter/types.js';
+import type { RawMessage } from '../milter/spool.js';
 import { loadPolicyFile, parsePolicy } from '../policies/load.js';
-import { openStore, type Store } from '../store/index.js';
+import { MAX_RAW_COPY_BYTES, openStore, type Store } from '../store/index.js';
 import { buildMail } from './support/mail-builder.js';
 
 const RRN = '900101-1234568';
 const session = { connectionId: 1, messageNumber: 1 };
 
-function envelope(raw: Buffer, overrides: Partial<MessageEnvelope> = {}): MessageEnvelope {
+function envelope(raw: RawMessage, overrides: Partial<MessageEnvelope> = {}): MessageEnvelope {
   return {
     connect: { hostname: 'client.corp.example', family: 'inet', port: 50123, address: '10.1.2.3' },
     helo: 'client.corp.example',
@@ -184,6 +185,24 @@ rules:
       assert.equal(record?.action, 'hold');
       assert.equal(record?.subject, '', 'an unmasked subject is not kept');
       assert.deepEqual(await store.getRawCopy(id), raw);
+    });
+
+    it('should keep a spooled message\'s copy from its file, and refuse an oversized one before reading it', async () => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'og-spool-'));
+      const file = path.join(dir, 'm.eml');
+      writeFileSync(file, raw);
+      const verdict = await handler({ inspect: failing, settings: { scanTimeoutMs: 5000, onError: 'quarantine' } })
+        .onEndOfMessage(envelope({ file, size: raw.length }), session);
+      const id = /id=([0-9A-Z]{26})/.exec(verdict.kind === 'quarantine' ? verdict.reason : '')![1]!;
+      assert.deepEqual(await store.getRawCopy(id), raw);
+      // The size the session counted decides; a file this large is never read into memory.
+      const huge = envelope({ file: path.join(dir, 'not-there.eml'), size: MAX_RAW_COPY_BYTES + 1 });
+      const logged = logText.length;
+      const refused = await handler({ inspect: failing, settings: { scanTimeoutMs: 5000, onError: 'quarantine' } }).onEndOfMessage(huge, session);
+      assert.equal(refused.kind, 'quarantine', 'Postfix still holds it; the store says why it has no copy');
+      assert.match(logText.slice(logged), /"err":"StoreError: raw copy of \w+ is over 536870912 bytes","level":"error","message":"cannot record held message"/);
+      assert.doesNotMatch(logText.slice(logged), /ENOENT/);
+      rmSync(dir, { recursive: true, force: true });
     });
 
     it('should correct its record, not add a second one, when the held copy cannot be saved', async () => {

@@ -40,7 +40,7 @@ class FillingSpoolFile extends SpoolFile {
 
   override write(bytes: Buffer): void {
     if (bytes.length > this.room) {
-      this.discard();
+      // Unlike SpoolFile, the file stays: MessageState must remove it itself.
       throw new SpoolError('cannot write the spool file: ENOSPC: no space left on device');
     }
     this.room -= bytes.length;

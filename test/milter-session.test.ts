@@ -3,8 +3,8 @@
  * fake MTA in test/support/milter-client.ts.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { nullLogger } from '../log/logger.js';
@@ -672,6 +672,11 @@ describe('milter session with a spool folder', { timeout: 60_000 }, () => {
     return mkdtempSync(path.join(tmpdir(), 'og-spool-'));
   }
 
+  /** Message files anywhere under the spool folder. */
+  function spooled(dir: string): string[] {
+    return (readdirSync(dir, { recursive: true }) as string[]).filter((name) => name.endsWith('.eml'));
+  }
+
   it('should hand a large message over as a file holding it exactly, and remove it after the verdict', async () => {
     const dir = spoolDir();
     let seen: { file: string; bytes: Buffer; size: number } | null = null;
@@ -692,24 +697,38 @@ describe('milter session with a spool folder', { timeout: 60_000 }, () => {
     assert.ok(got !== null);
     assert.ok(got.bytes.equals(Buffer.concat([head, bigBody])), 'header block and body, byte for byte');
     assert.equal(got.size, got.bytes.length);
-    assert.equal(path.dirname(got.file), dir);
+    assert.equal(path.dirname(path.dirname(got.file)), dir, 'in this daemon\'s own folder');
     assert.equal(existsSync(got.file), false, 'removed once the verdict was sent');
-    assert.deepEqual(readdirSync(dir), []);
+    assert.deepEqual(spooled(dir), []);
+    await harness.close();
+    assert.deepEqual(readdirSync(dir), [], 'its own folder goes when it stops');
     rmSync(dir, { recursive: true, force: true });
   });
 
   it('should empty the spool folder when it starts, and only once it holds its address', async () => {
     const dir = spoolDir();
-    writeFileSync(path.join(dir, 'left-by-a-dead-daemon.eml'), 'Subject: x\r\n\r\n');
+    writeFileSync(path.join(dir, 'left-by-an-old-version.eml'), 'Subject: x\r\n\r\n');
+    const pidMax = Number(readFileSync('/proc/sys/kernel/pid_max', 'utf8'));
+    const host = hostname().replace(/[^A-Za-z0-9.-]/g, '_');
+    const dead = path.join(dir, `${pidMax + 1}@${host}-deadbeef`); // no process can have this pid
+    const living = path.join(dir, `${process.ppid}@${host}-0badf00d`); // another daemon, running
+    const elsewhere = path.join(dir, `1@another-container-00c0ffee`); // its host cleans it
+    for (const folder of [dead, living, elsewhere]) {
+      mkdirSync(folder);
+      writeFileSync(path.join(folder, 'message.eml'), 'Subject: y\r\n\r\n');
+    }
     const harness = await startHarness({ spool: { dir, fromBytes: SPOOL_FROM } });
-    assert.deepEqual(readdirSync(dir), []);
+    const own = readdirSync(dir).filter((name) => name.startsWith(`${process.pid}@${host}-`));
+    assert.equal(own.length, 1);
+    const kept = [own[0], path.basename(living), path.basename(elsewhere)].sort();
+    assert.deepEqual(readdirSync(dir).sort(), kept, 'running daemons\' folders and other hosts\' are kept');
     assert.equal(statSync(dir).mode & 0o777, 0o700);
-    // A second daemon started by mistake on the same folder and address must not touch it.
-    writeFileSync(path.join(dir, 'in-flight.eml'), 'Subject: y\r\n\r\n');
+    assert.equal(statSync(path.join(dir, own[0]!)).mode & 0o777, 0o700);
+    // A second daemon that cannot bind the address touches nothing.
     const address = harness.server.address;
     assert.equal(address.kind, 'inet');
     await assert.rejects(startHarness({ listen: address, spool: { dir, fromBytes: SPOOL_FROM } }), /EADDRINUSE/);
-    assert.deepEqual(readdirSync(dir), ['in-flight.eml']);
+    assert.equal(readdirSync(dir).length, 3);
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -775,7 +794,7 @@ describe('milter session with a spool folder', { timeout: 60_000 }, () => {
     assert.equal(types(replies).at(-1), 'tempfail');
     assert.equal(harness.envelopes.length, 0, 'the handler never saw a partial message');
     assert.ok(harness.logs.some((l) => l.message === 'message lost on its way to the spool, tempfail'));
-    assert.deepEqual(readdirSync(dir), [], 'and its file is gone');
+    assert.deepEqual(spooled(dir), [], 'and its file is gone');
     rmSync(dir, { recursive: true, force: true });
   });
 });
