@@ -42,8 +42,8 @@ export async function startCommand(): Promise<void> {
     });
   }
   const store = await storeFrom(config, logger);
-  // The milter server empties it once bound: mail in clear that a run which died mid-message
-  // left there goes (Postfix still has those messages).
+  // The milter server makes its own folder in it once bound, and removes what daemons that died
+  // mid-message left there (Postfix still has those messages).
   const spoolDir = path.join(config.dataDir, 'spool');
   const pool = scanPoolFrom(config, detecting.options, logger);
   // Bind both listeners before serving anything; if either fails, release what was opened and
