@@ -16,7 +16,7 @@ import { loadRaw, rawSize, type RawMessage } from '../milter/spool.js';
 import type { EomVerdict, MessageEnvelope, MilterHandler } from '../milter/types.js';
 import { outguardHeaders } from './headers.js';
 import type { Action, Policy } from '../policies/types.js';
-import { MAX_RAW_COPY_BYTES, newMessageId, StoreError, type MessageState, type Store } from '../store/index.js';
+import { checkRawCopySize, newMessageId, type MessageState, type Store } from '../store/index.js';
 import { inspectMessage, type Inspection } from './inspect.js';
 import { buildRecord } from './message-record.js';
 import type { Scanner } from './scanner.js';
@@ -158,9 +158,7 @@ function buildFailureRecord(id: string, envelope: MessageEnvelope, err: unknown,
 
 /** The held message's copy; its size is checked before a spooled one is read into memory. */
 async function saveCopy(store: Store, id: string, raw: RawMessage): Promise<void> {
-  if (rawSize(raw) > MAX_RAW_COPY_BYTES) {
-    throw new StoreError('bad-record', `raw copy of ${id} is over ${MAX_RAW_COPY_BYTES} bytes`);
-  }
+  checkRawCopySize(id, rawSize(raw));
   await store.saveRawCopy(id, await loadRaw(raw));
 }
 

@@ -564,17 +564,18 @@ export class ScanPool implements Scanner {
         continue;
       }
       const file = path.join(worker.tempDir, `message-${job.id}.eml`);
+      // The job may have timed out, or its child died, while the file was written.
+      const stillWanted = () => worker.job === job && !job.settled && !worker.retired;
       writeFile(file, raw, { mode: 0o600 }).then(
         () => {
-          // The job may have timed out, or its child died, while the file was written.
-          if (worker.job === job && !job.settled && !worker.retired) this.#sendJob(worker, job, { path: file, remove: true });
+          if (stillWanted()) this.#sendJob(worker, job, { path: file, remove: true });
           else void rm(file, { force: true });
         },
         (err: unknown) => {
           // A full disk or a removed folder: the channel still works, so the message goes that way.
           void rm(file, { force: true });
           this.#logger.warn('cannot write a message for its scan worker, sending it over IPC', { qid: job.label, err: errorMessage(err) });
-          if (worker.job === job && !job.settled && !worker.retired) this.#sendJob(worker, job, null);
+          if (stillWanted()) this.#sendJob(worker, job, null);
         },
       );
     }

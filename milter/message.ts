@@ -127,7 +127,7 @@ export class MessageState {
     try {
       this.#spool.write(bytes);
     } catch (err) {
-      this.#failSpool(err instanceof SpoolError ? err : new SpoolError(String(err)));
+      this.#failSpool(err as SpoolError); // SpoolFile.write throws nothing else
     }
   }
 

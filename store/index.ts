@@ -7,7 +7,7 @@ export { newMessageId, isUlid } from './ids.js';
 export { StoreError, type StoreErrorCode } from './errors.js';
 export { STORE_KEY_ENV, STORE_KEY_FILE } from './store-key.js';
 export { DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT, SYSTEM_ACTOR } from './messages.js';
-export { MAX_RAW_COPY_BYTES } from './raw-copy.js';
+export { checkRawCopySize, MAX_RAW_COPY_BYTES } from './raw-copy.js';
 export { MAX_STORED_INTEGER, isMessageState } from './rows.js';
 export {
   MESSAGE_ACTIONS,

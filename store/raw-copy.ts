@@ -14,6 +14,13 @@ import type { Database } from './schema.js';
  */
 export const MAX_RAW_COPY_BYTES = 512 * 1024 * 1024;
 
+/** Throws when a copy of `size` bytes is more than the store keeps (callers check before reading). */
+export function checkRawCopySize(id: string, size: number): void {
+  if (size > MAX_RAW_COPY_BYTES) {
+    throw new StoreError('bad-record', `raw copy of ${id} is over ${MAX_RAW_COPY_BYTES} bytes`);
+  }
+}
+
 export async function putRawCopy(
   db: Kysely<Database>,
   key: Buffer,
@@ -21,9 +28,7 @@ export async function putRawCopy(
   raw: Buffer,
   now: Date,
 ): Promise<void> {
-  if (raw.length > MAX_RAW_COPY_BYTES) {
-    throw new StoreError('bad-record', `raw copy of ${id} is over ${MAX_RAW_COPY_BYTES} bytes`);
-  }
+  checkRawCopySize(id, raw.length);
   const sealed = sealRawCopy(key, id, raw);
   const row = {
     scheme: sealed.scheme,
